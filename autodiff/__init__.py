@@ -1,0 +1,90 @@
+"""autodiff: automatic differentiation, forward and reverse mode, explained.
+
+Forward mode carries derivatives along with values in :class:`Dual` numbers; reverse
+mode records a graph of :class:`Variable` nodes and walks it backwards. Both run on one
+table of primitives (:mod:`autodiff.primitives`), and the transforms (:func:`grad`,
+:func:`jvp`, :func:`vjp`, :func:`jacobian`, :func:`hessian`) build on them.
+
+>>> import autodiff as ad
+>>> ad.grad(lambda x: ad.sin(x) * x)(0.0)
+0.0
+"""
+
+from importlib.metadata import PackageNotFoundError, version
+
+from autodiff.tracer import Tracer  # noqa: I001  (first: it closes an import cycle)
+from autodiff.draw import draw
+from autodiff.dual import Dual
+from autodiff.graph import topological_order
+from autodiff.primitives import (
+    abs,
+    broadcast_to,
+    cos,
+    exp,
+    log,
+    matmul,
+    max,
+    maximum,
+    mean,
+    minimum,
+    relu,
+    reshape,
+    sigmoid,
+    sin,
+    sqrt,
+    stack,
+    sum,
+    tan,
+    tanh,
+    transpose,
+    where,
+)
+from autodiff.testing import check_grad
+from autodiff.trace import TraceTable, trace_table
+from autodiff.transforms import derivative, grad, hessian, jacobian, jvp, value_and_grad, vjp
+from autodiff.variable import Variable
+
+try:
+    __version__ = version("autodiff-explained")
+except PackageNotFoundError:  # pragma: no cover - running from a source tree
+    __version__ = "0.0.0"
+
+__all__ = [
+    "Dual",
+    "TraceTable",
+    "Tracer",
+    "Variable",
+    "__version__",
+    "abs",
+    "broadcast_to",
+    "check_grad",
+    "cos",
+    "derivative",
+    "draw",
+    "exp",
+    "grad",
+    "hessian",
+    "jacobian",
+    "jvp",
+    "log",
+    "matmul",
+    "max",
+    "maximum",
+    "mean",
+    "minimum",
+    "relu",
+    "reshape",
+    "sigmoid",
+    "sin",
+    "sqrt",
+    "stack",
+    "sum",
+    "tan",
+    "tanh",
+    "topological_order",
+    "trace_table",
+    "transpose",
+    "value_and_grad",
+    "vjp",
+    "where",
+]

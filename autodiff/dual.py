@@ -1,0 +1,96 @@
+"""Forward mode: dual numbers ``value + tangent·ε`` with ``ε² = 0``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from autodiff import primitives as P
+from autodiff.tracer import Tracer, as_value, shape_of
+
+__all__ = ["Dual"]
+
+
+class Dual(Tracer):
+    """A dual number ``value + tangent·ε`` (with ``ε² = 0``): forward-mode AD.
+
+    Evaluating a function on ``Dual(x, 1.0)`` gives ``Dual(f(x), f'(x))``, because
+    ``f(x + ε) = f(x) + f'(x)·ε`` when ``ε² = 0``. Values may be floats or float64
+    arrays; the tangent has the value's shape (a scalar tangent is broadcast).
+
+    Parameters
+    ----------
+    value:
+        The primal value: a number or an array of numbers.
+    tangent:
+        The derivative carried along, ``0.0`` by default (a constant).
+
+    Examples
+    --------
+    >>> x = Dual(3.0, 1.0)
+    >>> x * x + 2 * x
+    Dual(value=15.0, tangent=8.0)
+    >>> (1 / x).tangent  # d/dx 1/x = -1/x² at 3
+    -0.1111111111111111
+    """
+
+    __slots__ = ("level", "tangent", "value")
+
+    def __init__(self, value: Any, tangent: Any = 0.0) -> None:
+        value = as_value(value, "Dual")
+        tangent = as_value(tangent, "Dual tangent")
+        vshape, tshape = shape_of(value), shape_of(tangent)
+        if tshape != vshape and not isinstance(value, Tracer):
+            try:
+                tangent = np.broadcast_to(tangent, vshape).copy()
+            except ValueError:
+                raise ValueError(
+                    f"Dual: a tangent of shape {tshape} does not fit a value of shape "
+                    f"{vshape}"
+                ) from None
+        self.value = value
+        self.tangent = tangent
+        self.level = 0
+
+    @classmethod
+    def _new(cls, value: Any, tangent: Any, level: int) -> Dual:
+        dual = object.__new__(cls)
+        dual.value = value
+        dual.tangent = tangent
+        dual.level = level
+        return dual
+
+    def __repr__(self) -> str:
+        return f"Dual(value={self.value!r}, tangent={self.tangent!r})"
+
+    def _apply(self, prim: P.Primitive, args: tuple[Any, ...], params: dict[str, Any]) -> Any:
+        level = self.level
+        vals = [a.value if a.__class__ is Dual and a.level == level else a for a in args]
+        if any(isinstance(v, Tracer) for v in vals):
+            out = P.apply(prim, *vals, **params)  # nested: a lower level computes it
+        else:
+            try:
+                out = prim.impl(*vals, **params)
+            except ValueError as error:
+                raise P.shape_error(prim, vals, error) from None
+        tangent: Any = None
+        if prim.partials is not None:
+            for i, a in enumerate(args):
+                if a.__class__ is Dual and a.level == level:
+                    t = prim.partials[i](out, *vals) * a.tangent  # type: ignore[misc]
+                    tangent = t if tangent is None else tangent + t
+            if out.__class__ is not float and shape_of(tangent) != shape_of(out):
+                tangent = P.broadcast_to(tangent, shape_of(out))
+        elif prim.jvp is not None:
+            tangents = tuple(
+                a.tangent if a.__class__ is Dual and a.level == level else None for a in args
+            )
+            tangent = prim.jvp(tangents, out, *vals, **params)
+        else:
+            jvps: Any = prim.jvps  # every row has partials, jvp or jvps
+            for i, a in enumerate(args):
+                if a.__class__ is Dual and a.level == level:
+                    t = jvps[i](a.tangent, out, *vals, **params)
+                    tangent = t if tangent is None else tangent + t
+        return Dual._new(out, tangent, level)

@@ -1,0 +1,385 @@
+"""The common base of :class:`~autodiff.Dual` and :class:`~autodiff.Variable`.
+
+A *tracer* carries a value through a function while one mode of differentiation watches:
+a ``Dual`` carries a tangent along (forward mode), a ``Variable`` records the operation
+that made it (reverse mode). Every operator routes through the primitive table, so both
+carriers share this one set of operator definitions.
+
+Each tracer has a differentiation *level*. Values built by hand are at level 0; every
+call of a transform (``grad``, ``jvp``, ...) opens a fresh, higher level. When an
+operation mixes levels, the highest level differentiates and treats the others as
+constants. That is what keeps nested derivatives apart (no *perturbation confusion*).
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any, ClassVar, NoReturn, Self, TypeVar
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from autodiff._types import Operand
+    from autodiff.primitives import Primitive
+
+__all__ = ["Tracer", "as_value", "raw", "shape_of"]
+
+_NUMBER_KINDS = frozenset("biuf")
+
+
+def raw(x: Any) -> Any:
+    """The plain float or array inside any number of tracers.
+
+    >>> from autodiff import Dual, Variable
+    >>> raw(Variable(Dual(2.0, 1.0)))
+    2.0
+    """
+    while isinstance(x, Tracer):
+        x = x.value
+    return x
+
+
+def shape_of(x: Any) -> tuple[int, ...]:
+    """The shape of a float (``()``), an array or a tracer.
+
+    >>> import numpy as np
+    >>> shape_of(1.0), shape_of(np.zeros((2, 3)))
+    ((), (2, 3))
+    """
+    if x.__class__ is float:
+        return ()
+    while isinstance(x, Tracer):
+        x = x.value
+    return np.shape(x)
+
+
+def as_value(value: Any, owner: str = "value") -> Any:
+    """Check and convert a value for a tracer: numbers become floats, arrays float64.
+
+    Tracers are kept as they are (a tracer may carry another one).
+
+    >>> as_value(2)
+    2.0
+    >>> as_value([1, 2])
+    array([1., 2.])
+    >>> as_value("a", "Variable")
+    Traceback (most recent call last):
+    ...
+    TypeError: Variable needs a real number or an array of real numbers, not str
+    """
+    if value.__class__ is float or isinstance(value, Tracer):
+        return value
+    if isinstance(value, int | float | np.integer | np.floating | np.bool_):
+        return float(value)
+    if isinstance(value, list | tuple | np.ndarray):
+        array = np.asarray(value)
+        if array.dtype.kind not in _NUMBER_KINDS:
+            raise TypeError(
+                f"{owner} needs a real number or an array of real numbers, not an array "
+                f"of dtype {array.dtype}"
+            )
+        return float(array) if array.ndim == 0 else array.astype(np.float64, copy=False)
+    raise TypeError(
+        f"{owner} needs a real number or an array of real numbers, not "
+        f"{type(value).__name__}"
+    )
+
+
+def _operand(other: Any) -> Any:
+    """Coerce the other operand of a binary operator, or ``NotImplemented``."""
+    if isinstance(other, Tracer | float | int | np.number | np.bool_):
+        return other
+    if isinstance(other, np.ndarray | list | tuple):
+        try:
+            return as_value(other)
+        except TypeError:
+            return NotImplemented
+    return NotImplemented
+
+
+_NO_PARAMS: dict[str, Any] = {}
+_T = TypeVar("_T", bound="Tracer")
+
+
+def _binary(prim: Primitive, tracer: _T, other: Any, *, reflected: bool) -> _T:
+    """``tracer ∘ other`` (or ``other ∘ tracer``), with a fast path for the common case."""
+    kind = other.__class__
+    if kind is float or kind is int or (kind is tracer.__class__ and other.level == tracer.level):
+        args = (other, tracer) if reflected else (tracer, other)
+        return tracer._apply(prim, args, _NO_PARAMS)  # type: ignore[no-any-return]
+    o = _operand(other)
+    if o is NotImplemented:
+        return o  # type: ignore[no-any-return]
+    return _P.apply(prim, o, tracer) if reflected else _P.apply(prim, tracer, o)  # type: ignore[no-any-return]
+
+
+class Tracer:
+    """Base class of :class:`~autodiff.Dual` and :class:`~autodiff.Variable`.
+
+    It holds a ``value`` and a differentiation ``level`` and defines the arithmetic
+    operators, the elementwise methods (``x.sin()``...), reductions, indexing and NumPy
+    interoperability for both.
+
+    Examples
+    --------
+    >>> from autodiff import Dual, Variable
+    >>> isinstance(Dual(1.0), Tracer), isinstance(Variable(1.0), Tracer)
+    (True, True)
+    """
+
+    __slots__ = ()
+    value: Any
+    level: int
+
+    # Let NumPy defer to us in `ndarray * tracer` and friends.
+    __array_priority__: ClassVar[float] = 1000.0
+
+    def _apply(self, prim: Primitive, args: tuple[Any, ...], params: dict[str, Any]) -> Any:
+        raise NotImplementedError  # pragma: no cover - implemented by Dual and Variable
+
+    # -- shape ---------------------------------------------------------------------------
+    @property
+    def shape(self) -> tuple[int, ...]:
+        """The shape of the value (``()`` for a scalar)."""
+        return shape_of(self.value)
+
+    @property
+    def ndim(self) -> int:
+        """The number of dimensions of the value."""
+        return len(self.shape)
+
+    @property
+    def size(self) -> int:
+        """The number of elements of the value."""
+        return int(np.prod(self.shape))
+
+    def __len__(self) -> int:
+        shape = self.shape
+        if not shape:
+            raise TypeError(f"len() of a scalar {type(self).__name__}")
+        return shape[0]
+
+    def __iter__(self) -> Iterator[Self]:
+        for i in range(len(self)):
+            yield self[i]
+
+    # -- arithmetic ------------------------------------------------------------------------
+    def __add__(self, other: Operand) -> Self:
+        return _binary(_P.add_p, self, other, reflected=False)
+
+    def __radd__(self, other: float) -> Self:
+        return _binary(_P.add_p, self, other, reflected=True)
+
+    def __sub__(self, other: Operand) -> Self:
+        return _binary(_P.sub_p, self, other, reflected=False)
+
+    def __rsub__(self, other: float) -> Self:
+        return _binary(_P.sub_p, self, other, reflected=True)
+
+    def __mul__(self, other: Operand) -> Self:
+        return _binary(_P.mul_p, self, other, reflected=False)
+
+    def __rmul__(self, other: float) -> Self:
+        return _binary(_P.mul_p, self, other, reflected=True)
+
+    def __truediv__(self, other: Operand) -> Self:
+        return _binary(_P.div_p, self, other, reflected=False)
+
+    def __rtruediv__(self, other: float) -> Self:
+        return _binary(_P.div_p, self, other, reflected=True)
+
+    def __pow__(self, other: Operand) -> Self:
+        return _binary(_P.pow_p, self, other, reflected=False)
+
+    def __rpow__(self, other: float) -> Self:
+        return _binary(_P.pow_p, self, other, reflected=True)
+
+    def __matmul__(self, other: Operand) -> Self:
+        return _binary(_P.matmul_p, self, other, reflected=False)
+
+    def __rmatmul__(self, other: float) -> Self:
+        return _binary(_P.matmul_p, self, other, reflected=True)
+
+    def __neg__(self) -> Self:
+        return _P.apply(_P.neg_p, self)  # type: ignore[no-any-return]
+
+    def __pos__(self) -> Self:
+        return self
+
+    def __abs__(self) -> Self:
+        return _P.apply(_P.abs_p, self)  # type: ignore[no-any-return]
+
+    # -- comparisons compare plain values (they have no derivative) --------------------
+    def __lt__(self, other: Operand) -> Any:
+        return raw(self) < raw(other)
+
+    def __le__(self, other: Operand) -> Any:
+        return raw(self) <= raw(other)
+
+    def __gt__(self, other: Operand) -> Any:
+        return raw(self) > raw(other)
+
+    def __ge__(self, other: Operand) -> Any:
+        return raw(self) >= raw(other)
+
+    def __bool__(self) -> bool:
+        return bool(raw(self))
+
+    def __float__(self) -> float:
+        return float(raw(self))
+
+    def __format__(self, spec: str) -> str:
+        # f"{x:.3f}" formats the plain value; f"{x}" is the repr.
+        return format(raw(self), spec) if spec else repr(self)
+
+    # -- elementwise methods, as the seed writes them (`x.sin()`) -----------------------
+    def sin(self) -> Self:
+        """Sine; see :func:`autodiff.sin`."""
+        return _P.sin(self)
+
+    def cos(self) -> Self:
+        """Cosine; see :func:`autodiff.cos`."""
+        return _P.cos(self)
+
+    def tan(self) -> Self:
+        """Tangent; see :func:`autodiff.tan`."""
+        return _P.tan(self)
+
+    def exp(self) -> Self:
+        """Exponential; see :func:`autodiff.exp`."""
+        return _P.exp(self)
+
+    def log(self) -> Self:
+        """Natural logarithm; see :func:`autodiff.log`."""
+        return _P.log(self)
+
+    def sqrt(self) -> Self:
+        """Square root; see :func:`autodiff.sqrt`."""
+        return _P.sqrt(self)
+
+    def tanh(self) -> Self:
+        """Hyperbolic tangent; see :func:`autodiff.tanh`."""
+        return _P.tanh(self)
+
+    def sigmoid(self) -> Self:
+        """Logistic sigmoid; see :func:`autodiff.sigmoid`."""
+        return _P.sigmoid(self)
+
+    def relu(self) -> Self:
+        """Rectified linear unit; see :func:`autodiff.relu`."""
+        return _P.relu(self)
+
+    def abs(self) -> Self:
+        """Absolute value; see :func:`autodiff.abs`."""
+        return _P.abs(self)
+
+    # -- reductions and shape -------------------------------------------------------------
+    def sum(self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Self:
+        """Sum over ``axis``; see :func:`autodiff.sum`."""
+        return _P.sum(self, axis=axis, keepdims=keepdims)
+
+    def mean(self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Self:
+        """Mean over ``axis``; see :func:`autodiff.mean`."""
+        return _P.mean(self, axis=axis, keepdims=keepdims)  # type: ignore[no-any-return]
+
+    def max(self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Self:
+        """Maximum over ``axis`` (gradient to the first argmax); see :func:`autodiff.max`."""
+        return _P.max(self, axis=axis, keepdims=keepdims)  # type: ignore[no-any-return]
+
+    def reshape(self, *shape: int | tuple[int, ...]) -> Self:
+        """The same elements in a new shape: ``x.reshape(2, 3)`` or ``x.reshape((2, 3))``."""
+        new = shape[0] if len(shape) == 1 else shape
+        return _P.reshape(self, new)  # type: ignore[arg-type, no-any-return]
+
+    def transpose(self, *axes: int) -> Self:
+        """Permute the axes (reverse them by default)."""
+        return _P.transpose(self, axes or None)  # type: ignore[no-any-return]
+
+    @property
+    def T(self) -> Self:  # noqa: N802
+        """The transpose (axes reversed)."""
+        return _P.transpose(self)  # type: ignore[no-any-return]
+
+    def __getitem__(self, index: Any) -> Self:
+        if isinstance(index, Tracer) or (
+            isinstance(index, tuple) and any(isinstance(i, Tracer) for i in index)
+        ):
+            raise TypeError("an index must be plain integers, slices or arrays, not traced")
+        if not self.shape:
+            raise TypeError(f"a scalar {type(self).__name__} cannot be indexed")
+        return _P.apply(_P.getitem_p, self, index=index)  # type: ignore[no-any-return]
+
+    # -- NumPy interoperability -------------------------------------------------------------
+    def __array__(self, dtype: Any = None, copy: Any = None) -> NoReturn:
+        raise TypeError(
+            f"a {type(self).__name__} cannot be converted to a NumPy array without losing "
+            "its derivative; use its .value, or a NumPy function that autodiff supports"
+        )
+
+    def __array_ufunc__(
+        self, ufunc: np.ufunc, method: str, *inputs: Any, **kwargs: Any
+    ) -> Any:
+        fn = _numpy_tables()[0].get(ufunc)
+        if method != "__call__" or fn is None or kwargs:
+            what = f"numpy.{ufunc.__name__}" + ("" if method == "__call__" else f".{method}")
+            extra = f" with arguments {sorted(kwargs)}" if kwargs else ""
+            raise TypeError(f"autodiff does not support {what}{extra} on traced values")
+        return fn(*inputs)
+
+    def __array_function__(
+        self,
+        func: Callable[..., Any],
+        types: Any,
+        args: tuple[Any, ...],
+        kwargs: dict[str, Any],
+    ) -> Any:
+        fn = _numpy_tables()[1].get(func)
+        if fn is None:
+            name = f"{getattr(func, '__module__', 'numpy')}.{getattr(func, '__name__', func)}"
+            raise TypeError(f"autodiff does not support {name} on traced values")
+        return fn(*args, **kwargs)
+
+
+from autodiff import primitives as _P  # noqa: E402  (a cycle: the table needs Tracer)
+
+
+@functools.cache
+def _numpy_tables() -> tuple[dict[Any, Callable[..., Any]], dict[Any, Callable[..., Any]]]:
+    """NumPy's ufuncs and functions that tracers support, and what they map to."""
+    ufuncs: dict[Any, Callable[..., Any]] = {
+        np.add: _P.add,
+        np.subtract: _P.subtract,
+        np.multiply: _P.multiply,
+        np.true_divide: _P.divide,
+        np.power: _P.power,
+        np.negative: _P.negative,
+        np.positive: lambda x: x,
+        np.matmul: _P.matmul,
+        np.sin: _P.sin,
+        np.cos: _P.cos,
+        np.tan: _P.tan,
+        np.exp: _P.exp,
+        np.log: _P.log,
+        np.sqrt: _P.sqrt,
+        np.tanh: _P.tanh,
+        np.absolute: _P.abs,
+        np.maximum: _P.maximum,
+        np.minimum: _P.minimum,
+    }
+    functions: dict[Any, Callable[..., Any]] = {
+        np.sum: _P.sum,
+        np.mean: _P.mean,
+        np.max: _P.max,
+        np.amax: _P.max,
+        np.reshape: _P.reshape,
+        np.transpose: _P.transpose,
+        np.where: _P.where,
+        np.broadcast_to: _P.broadcast_to,
+        np.matmul: _P.matmul,
+        np.stack: _P.stack,
+        np.shape: shape_of,
+        np.ndim: lambda x: len(shape_of(x)),
+        np.size: lambda x: int(np.prod(shape_of(x))),
+    }
+    return ufuncs, functions
