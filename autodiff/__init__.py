@@ -12,7 +12,6 @@ table of primitives (:mod:`autodiff.primitives`), and the transforms (:func:`gra
 
 from importlib.metadata import PackageNotFoundError, version
 
-from autodiff.tracer import Tracer  # noqa: I001  (first: it closes an import cycle)
 from autodiff.draw import draw
 from autodiff.dual import Dual
 from autodiff.graph import topological_order
@@ -41,6 +40,7 @@ from autodiff.primitives import (
 )
 from autodiff.testing import check_grad
 from autodiff.trace import TraceTable, trace_table
+from autodiff.tracer import Tracer
 from autodiff.transforms import derivative, grad, hessian, jacobian, jvp, value_and_grad, vjp
 from autodiff.variable import Variable
 

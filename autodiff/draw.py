@@ -85,7 +85,7 @@ def draw(
 ) -> graphviz.Digraph:
     """Draw the graph that computed ``output``.
 
-    Every ``Variable`` becomes a box with its name, value and, once :meth:`backward`
+    Every ``Variable`` becomes a box with its name, value and, once :meth:`~autodiff.Variable.backward`
     has run (or with ``show_grad=True``), its gradient; a value that is a
     :class:`~autodiff.Dual` (a forward-mode trace) also shows its tangent. Every
     operation becomes an oval between its operands and its result. Arrays show their

@@ -46,8 +46,7 @@ class Dual(Tracer):
                 tangent = np.broadcast_to(tangent, vshape).copy()
             except ValueError:
                 raise ValueError(
-                    f"Dual: a tangent of shape {tshape} does not fit a value of shape "
-                    f"{vshape}"
+                    f"Dual: a tangent of shape {tshape} does not fit a value of shape {vshape}"
                 ) from None
         self.value = value
         self.tangent = tangent

@@ -60,7 +60,7 @@ def backpropagate(
 
     Each node's adjoint is the sum of what its users send it; a node sends its adjoint
     to its parents through its primitive's derivative rules. With ``store=True`` every
-    node's ``grad`` accumulates its adjoint (what :meth:`Variable.backward` does).
+    node's ``grad`` accumulates its adjoint (what :meth:`autodiff.Variable.backward` does).
     ``on_edge(node, i, contribution)`` is told of every adjoint sent from ``node`` to
     its operand ``i``, in the order they are sent (the reverse trace tables use it).
 

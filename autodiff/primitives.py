@@ -351,9 +351,7 @@ def _normalise_axes(axis: int | tuple[int, ...] | None, ndim: int) -> tuple[int,
     return tuple(int(a) % ndim if ndim else int(a) for a in axes)
 
 
-def _keepdims_shape(
-    shape: tuple[int, ...], axis: int | tuple[int, ...] | None
-) -> tuple[int, ...]:
+def _keepdims_shape(shape: tuple[int, ...], axis: int | tuple[int, ...] | None) -> tuple[int, ...]:
     axes = _normalise_axes(axis, len(shape))
     return tuple(1 if i in axes else n for i, n in enumerate(shape))
 
@@ -392,7 +390,7 @@ def _argmax_mask(x: Any, axis: int | tuple[int, ...] | None) -> Any:
     axes = _normalise_axes(axis, x.ndim)
     rest = [i for i in range(x.ndim) if i not in axes]
     moved = np.transpose(x, rest + list(axes))
-    flat = moved.reshape(moved.shape[: len(rest)] + (-1,))
+    flat = moved.reshape((*moved.shape[: len(rest)], -1))
     mask = np.zeros_like(flat)
     np.put_along_axis(mask, np.argmax(flat, axis=-1)[..., None], 1.0, axis=-1)
     return np.transpose(mask.reshape(moved.shape), np.argsort(rest + list(axes)))
@@ -589,19 +587,19 @@ max_p = _row(
     display="max {0}",
 )  # fmt: skip
 reshape_p = _row(
-    "reshape", lambda x, shape: np.reshape(x, shape),
+    "reshape", np.reshape,
     jvps=(lambda t, out, x, shape: reshape(t, shape),),
     vjps=(lambda g, out, x, shape: reshape(g, shape_of(x)),),
     display="reshape {0}",
 )  # fmt: skip
 transpose_p = _row(
-    "transpose", lambda x, axes=None: np.transpose(x, axes),
+    "transpose", np.transpose,
     jvps=(lambda t, out, x, axes=None: transpose(t, axes),),
     vjps=(lambda g, out, x, axes=None: transpose(g, _inverse_axes(axes)),),
     display="{0}ᵀ",
 )  # fmt: skip
 broadcast_to_p = _row(
-    "broadcast_to", lambda x, shape: np.broadcast_to(x, shape),
+    "broadcast_to", np.broadcast_to,
     jvps=(lambda t, out, x, shape: broadcast_to(t, shape),),
     vjps=(lambda g, out, x, shape: unbroadcast(g, shape_of(x)),),
     display="broadcast {0}",
@@ -775,7 +773,7 @@ def relu(x: T) -> T:
     return apply(relu_p, x)  # type: ignore[no-any-return]
 
 
-def abs(x: T) -> T:  # noqa: A001
+def abs(x: T) -> T:
     """Absolute value, elementwise; its derivative at 0 is taken to be 0.
 
     >>> abs(-2.0)
@@ -828,7 +826,7 @@ def sum(x: float, axis: int | tuple[int, ...] | None = ..., keepdims: bool = ...
 def sum(x: Array, axis: int | tuple[int, ...] | None = ..., keepdims: bool = ...) -> Value: ...
 @overload
 def sum(x: T, axis: int | tuple[int, ...] | None = ..., keepdims: bool = ...) -> T: ...
-def sum(x: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Any:  # noqa: A001
+def sum(x: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Any:
     """Sum of the elements over ``axis`` (all of them by default).
 
     >>> import numpy as np
@@ -850,7 +848,7 @@ def mean(x: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = Fal
     return sum(x, axis=axis, keepdims=keepdims) / count
 
 
-def max(x: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Any:  # noqa: A001
+def max(x: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Any:
     """Maximum over ``axis``; the gradient goes to the first maximal element.
 
     >>> import numpy as np

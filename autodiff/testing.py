@@ -76,7 +76,7 @@ def check_grad(f: Callable[..., Any], *args: Any, eps: float = 1e-6) -> float:
 
     The gradient with respect to every argument is computed by reverse mode
     (:func:`~autodiff.grad`), by forward mode (one :func:`~autodiff.jvp` per input
-    element) and by :func:`central_difference`. The result is the largest elementwise
+    element) and by :func:`~autodiff.testing.central_difference`. The result is the largest elementwise
     relative error between any two of them, ``|a - b| / max(1, |a|, |b|)`` (gradients
     smaller than 1 are compared absolutely, so the rounding noise of finite differences
     near a zero gradient is not magnified).

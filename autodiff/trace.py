@@ -143,10 +143,10 @@ class TraceTable:
     mode:
         ``"forward"`` or ``"reverse"``.
     rows:
-        One :class:`TraceRow` per variable: inputs, intermediate results, then the
+        One :class:`~autodiff.trace.TraceRow` per variable: inputs, intermediate results, then the
         output ``y``.
     adjoint_rows:
-        Reverse mode only: the :class:`AdjointRow` steps in the order they run.
+        Reverse mode only: the :class:`~autodiff.trace.AdjointRow` steps in the order they run.
 
     It shows as a table in notebooks; :meth:`to_markdown` gives the same as text.
     """
@@ -165,7 +165,9 @@ class TraceTable:
         return f"<TraceTable {self.mode}: {len(self.rows)} rows>"
 
     def _columns(self) -> tuple[list[str], list[list[str]]]:
-        primal = [(f"{r.name} = {r.expression}", _equation(r.substituted, r.value)) for r in self.rows]
+        primal = [
+            (f"{r.name} = {r.expression}", _equation(r.substituted, r.value)) for r in self.rows
+        ]
         if self.mode == "forward":
             header = ["Primal trace", "", "Tangent trace", ""]
             body = [
@@ -218,9 +220,7 @@ class TraceTable:
 
     def _repr_html_(self) -> str:
         header, body = self._columns()
-        head = "".join(
-            f'<th colspan="2">{html.escape(h)}</th>' for h in header[::2]
-        )
+        head = "".join(f'<th colspan="2">{html.escape(h)}</th>' for h in header[::2])
         rows = "".join(
             "<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in r) + "</tr>" for r in body
         )
@@ -235,11 +235,7 @@ def _input_names(f: Callable[..., Any], n: int) -> list[str]:
         params = list(inspect.signature(f).parameters.values())
     except (TypeError, ValueError):
         params = []
-    names = [
-        p.name
-        for p in params
-        if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
-    ][:n]
+    names = [p.name for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)][:n]
     if len(names) < n:
         names = [f"x{k + 1}" for k in range(n)]
     return [_pretty_input(name) for name in names]
@@ -331,9 +327,15 @@ def trace_table(
     if mode == "forward":
         rows = [
             TraceRow(
-                names[id(leaf)], name, "", primal(leaf),
-                _accent(names[id(leaf)], _DOT), _accent(name, _DOT), "", tangent(leaf),
-            )  # fmt: skip
+                names[id(leaf)],
+                name,
+                "",
+                primal(leaf),
+                _accent(names[id(leaf)], _DOT),
+                _accent(name, _DOT),
+                "",
+                tangent(leaf),
+            )
             for leaf, name in zip(inputs, input_names, strict=True)
         ]
         for node in steps:
@@ -348,16 +350,19 @@ def trace_table(
                     num_terms.append(_term(_factor(tangent(a)), prim.show_partial(i, *numbers)))
             rows.append(
                 TraceRow(
-                    names[id(node)], prim.show(*symbols), prim.show(*numbers), primal(node),
-                    _accent(names[id(node)], _DOT), _sum_of(sym_terms), _sum_of(num_terms),
+                    names[id(node)],
+                    prim.show(*symbols),
+                    prim.show(*numbers),
+                    primal(node),
+                    _accent(names[id(node)], _DOT),
+                    _sum_of(sym_terms),
+                    _sum_of(num_terms),
                     tangent(node),
-                )  # fmt: skip
+                )
             )
         last = names[id(out)]
         rows.append(
-            TraceRow(
-                "y", last, "", primal(out), "ẏ", _accent(last, _DOT), "", tangent(out)
-            )
+            TraceRow("y", last, "", primal(out), "ẏ", _accent(last, _DOT), "", tangent(out))
         )
         return TraceTable("forward", rows)
 
@@ -378,9 +383,7 @@ def trace_table(
         prim: Primitive = node._prim  # type: ignore[assignment]
         symbols, numbers = texts(node)
         accumulate = id(parent) in totals
-        totals[id(parent)] = (
-            totals[id(parent)] + contribution if accumulate else contribution
-        )
+        totals[id(parent)] = totals[id(parent)] + contribution if accumulate else contribution
         bar = _accent(names[id(node)], _BAR)
         adjoints.append(
             AdjointRow(
@@ -398,16 +401,19 @@ def trace_table(
     for leaf, name in zip(inputs, input_names, strict=True):
         total = totals.get(id(leaf), zero)
         adjoints.append(
-            AdjointRow(
-                _accent(name, _BAR), False, _accent(names[id(leaf)], _BAR), "", total, total
-            )
+            AdjointRow(_accent(name, _BAR), False, _accent(names[id(leaf)], _BAR), "", total, total)
         )
     rows = [
         TraceRow(
-            names[id(leaf)], name, "", primal(leaf),
-            _accent(name, _BAR), _accent(names[id(leaf)], _BAR), "",
+            names[id(leaf)],
+            name,
+            "",
+            primal(leaf),
+            _accent(name, _BAR),
+            _accent(names[id(leaf)], _BAR),
+            "",
             totals.get(id(leaf), zero),
-        )  # fmt: skip
+        )
         for leaf, name in zip(inputs, input_names, strict=True)
     ]
     for node in steps:
@@ -415,9 +421,15 @@ def trace_table(
         prim = node._prim  # type: ignore[assignment]
         rows.append(
             TraceRow(
-                names[id(node)], prim.show(*symbols), prim.show(*numbers), primal(node),
-                _accent(names[id(node)], _BAR), "", "", totals.get(id(node), zero),
-            )  # fmt: skip
+                names[id(node)],
+                prim.show(*symbols),
+                prim.show(*numbers),
+                primal(node),
+                _accent(names[id(node)], _BAR),
+                "",
+                "",
+                totals.get(id(node), zero),
+            )
         )
     last = names[id(out)]
     rows.append(TraceRow("y", last, "", primal(out), "ȳ", "", "", seed))

@@ -81,8 +81,7 @@ def as_value(value: Any, owner: str = "value") -> Any:
             )
         return float(array) if array.ndim == 0 else array.astype(np.float64, copy=False)
     raise TypeError(
-        f"{owner} needs a real number or an array of real numbers, not "
-        f"{type(value).__name__}"
+        f"{owner} needs a real number or an array of real numbers, not {type(value).__name__}"
     )
 
 
@@ -297,7 +296,7 @@ class Tracer:
         return _P.transpose(self, axes or None)  # type: ignore[no-any-return]
 
     @property
-    def T(self) -> Self:  # noqa: N802
+    def T(self) -> Self:
         """The transpose (axes reversed)."""
         return _P.transpose(self)  # type: ignore[no-any-return]
 
@@ -317,9 +316,7 @@ class Tracer:
             "its derivative; use its .value, or a NumPy function that autodiff supports"
         )
 
-    def __array_ufunc__(
-        self, ufunc: np.ufunc, method: str, *inputs: Any, **kwargs: Any
-    ) -> Any:
+    def __array_ufunc__(self, ufunc: np.ufunc, method: str, *inputs: Any, **kwargs: Any) -> Any:
         fn = _numpy_tables()[0].get(ufunc)
         if method != "__call__" or fn is None or kwargs:
             what = f"numpy.{ufunc.__name__}" + ("" if method == "__call__" else f".{method}")

@@ -161,12 +161,11 @@ def jvp(f: Function, primals: Sequence[Any], tangents: Sequence[Any]) -> tuple[A
         )
     level = next(_levels)
     duals = []
-    for i, (p, t) in enumerate(zip(primals, tangents, strict=True)):
-        p, t = as_value(p, "jvp primal"), as_value(t, "jvp tangent")
+    for i, (primal, tangent) in enumerate(zip(primals, tangents, strict=True)):
+        p, t = as_value(primal, "jvp primal"), as_value(tangent, "jvp tangent")
         if shape_of(p) != shape_of(t):
             raise ValueError(
-                f"jvp: tangent {i} has shape {shape_of(t)} but primal {i} has shape "
-                f"{shape_of(p)}"
+                f"jvp: tangent {i} has shape {shape_of(t)} but primal {i} has shape {shape_of(p)}"
             )
         duals.append(Dual._new(p, t, level))
     out = f(*duals)
@@ -195,8 +194,7 @@ def vjp(f: Function, *primals: Any) -> tuple[Any, Callable[[Any], tuple[Any, ...
         ct = as_value(cotangent, "vjp cotangent")
         if shape_of(ct) != out_shape:
             raise ValueError(
-                f"vjp: the cotangent has shape {shape_of(ct)} but the output has shape "
-                f"{out_shape}"
+                f"vjp: the cotangent has shape {shape_of(ct)} but the output has shape {out_shape}"
             )
         if isinstance(out, Variable) and out.level == level:
             adjoints = backpropagate(out, ct)
@@ -283,9 +281,7 @@ def _jacobian_reverse(f: Function, args: tuple[Any, ...], nums: tuple[int, ...])
         if not out_shape:
             jacs.append(rows[0][j])
         else:
-            jacs.append(
-                P.reshape(P.stack([r[j] for r in rows]), out_shape + shape_of(args[i]))
-            )
+            jacs.append(P.reshape(P.stack([r[j] for r in rows]), out_shape + shape_of(args[i])))
     return jacs
 
 
@@ -313,8 +309,6 @@ def hessian(f: Function, argnums: ArgNums = 0) -> Function:
 
     def hessian_f(*args: Any) -> Any:
         nums = _argnums(argnums, len(args))
-        return tuple(
-            tuple(block(i, j)(*args) for j in nums) for i in range(len(nums))
-        )
+        return tuple(tuple(block(i, j)(*args) for j in nums) for i in range(len(nums)))
 
     return hessian_f

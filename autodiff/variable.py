@@ -98,9 +98,7 @@ class Variable(Tracer):
     @property
     def parents(self) -> tuple[Variable, ...]:
         """The operands that are ``Variable``\\ s, in operand order (``x * x`` has two)."""
-        return tuple(
-            a for a in self._args if a.__class__ is Variable and a.level == self.level
-        )
+        return tuple(a for a in self._args if a.__class__ is Variable and a.level == self.level)
 
     @property
     def params(self) -> dict[str, Any]:
@@ -109,7 +107,7 @@ class Variable(Tracer):
 
     @property
     def operands(self) -> tuple[Any, ...]:
-        """All operands in order: parent ``Variable``\\ s and constants."""
+        """Every operand in order, the parent variables and the constants alike."""
         return self._args
 
     # -- gradients -------------------------------------------------------------------------
@@ -117,7 +115,7 @@ class Variable(Tracer):
     def grad(self) -> Any:
         """``∂output/∂self`` summed over every :meth:`backward` call so far.
 
-        It has the shape of :attr:`value` and is zero until the first ``backward``.
+        It has the shape of the value and is zero until the first ``backward``.
         Like PyTorch, gradients *accumulate*: call :meth:`zero_grad` between steps.
         """
         if self._grad is None:
@@ -138,14 +136,14 @@ class Variable(Tracer):
     def backward(self, gradient: Any = None) -> None:
         """Backpropagate from this node: add ``∂self/∂node`` to every node's :attr:`grad`.
 
-        Parameters
-        ----------
-        gradient:
-            The seed ``∂L/∂self``, with this node's shape. It may be omitted only when
-            the value has a single element (the seed is then 1).
-
         Gradients accumulate across calls (as in PyTorch) and the graph is kept, so
         ``backward`` may be called again. Nothing is printed.
+
+        Parameters
+        ----------
+        gradient
+            The seed ``∂L/∂self``, with this node's shape. It may be omitted only when
+            the value has a single element (the seed is then 1).
 
         Examples
         --------

@@ -1,0 +1,150 @@
+#!/usr/bin/env -S uv run --script
+# /// script
+# dependencies = ["nox>=2024.10.9"]
+# ///
+"""Development tasks: ``nox -l`` lists them, ``nox -s NAME`` runs one.
+
+The sessions work with the plain virtualenv backend (no uv needed): ``uv`` is used
+only when it is on PATH.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tarfile
+import zipfile
+from pathlib import Path
+
+import nox
+
+nox.needs_version = ">=2024.10.9"
+nox.options.default_venv_backend = "uv|virtualenv"
+
+ROOT = Path(__file__).parent.resolve()
+DOCS = ROOT / "docs"
+DOCS_HTML = DOCS / "_build" / "html"
+DIST = ROOT / "dist"
+
+PYTHONS = ["3.11", "3.12", "3.13"]
+DOCS_PYTHON = "3.13"  # the version Read the Docs builds with (.readthedocs.yaml)
+
+
+@nox.session(python=PYTHONS)
+def tests(session: nox.Session) -> None:
+    """Run the test suite and the doctests: ``nox -s tests-3.13 -- -k dual``.
+
+    The install is editable so that pytest's ``--doctest-modules`` (configured in
+    pyproject.toml) imports the same ``autodiff`` files as the tests do.
+    """
+    session.install("-e", ".[test]")
+    session.run("pytest", *session.posargs)
+
+
+@nox.session(python=DOCS_PYTHON)
+def docs(session: nox.Session) -> None:
+    """Build the docs site (every notebook executed) into docs/_build/html.
+
+    Warnings are errors. ``nox -s docs -- --serve`` serves it instead, rebuilding
+    and reloading the page whenever a file in docs/ or autodiff/ changes.
+    """
+    session.install("-e", ".[docs]")
+    serve = "--serve" in session.posargs
+    args = [arg for arg in session.posargs if arg != "--serve"]
+    if serve:
+        session.run(
+            "sphinx-autobuild",
+            "-n",
+            "--keep-going",
+            "--watch",
+            str(ROOT / "autodiff"),
+            # myst-nb writes the executed notebooks next to the HTML: not a change
+            "--ignore",
+            str(DOCS / "_build"),
+            *args,
+            str(DOCS),
+            str(DOCS_HTML),
+        )
+        return
+    # A fresh build every time: an incremental one would stay silent about
+    # warnings in pages that did not change.
+    shutil.rmtree(DOCS / "_build", ignore_errors=True)
+    session.run(
+        "sphinx-build",
+        "-n",
+        "-W",
+        "--keep-going",
+        "-b",
+        "html",
+        *args,
+        str(DOCS),
+        str(DOCS_HTML),
+    )
+    session.log(f"Docs built: {DOCS_HTML / 'index.html'}")
+
+
+@nox.session(python=DOCS_PYTHON, default=False)
+def rtd(session: nox.Session) -> None:
+    """Build the docs the way Read the Docs does (non-editable install, its command)."""
+    session.install(".[docs]")
+    out = Path(session.create_tmp()).resolve() / "html"
+    shutil.rmtree(out, ignore_errors=True)
+    shutil.rmtree(DOCS / "_build" / "doctrees", ignore_errors=True)
+    session.chdir(DOCS)
+    session.run(
+        "python",
+        "-m",
+        "sphinx",
+        "-T",
+        "-W",
+        "--keep-going",
+        "-b",
+        "html",
+        "-d",
+        "_build/doctrees",
+        "-D",
+        "language=en",
+        *session.posargs,
+        ".",
+        str(out),
+    )
+    session.log(f"Docs built: {out / 'index.html'}")
+
+
+@nox.session
+def lint(session: nox.Session) -> None:
+    """Lint and check the formatting with Ruff."""
+    session.install("ruff")
+    session.run("ruff", "check", ".", *session.posargs)
+    session.run("ruff", "format", "--check", ".")
+
+
+@nox.session
+def typecheck(session: nox.Session) -> None:
+    """Type-check the package and the tests with mypy (strict)."""
+    session.install("-e", ".[test]", "mypy")
+    session.run("mypy", *session.posargs)
+
+
+@nox.session(default=False)
+def build(session: nox.Session) -> None:
+    """Build the sdist and the wheel into dist/ and check them."""
+    session.install("build", "twine")
+    shutil.rmtree(DIST, ignore_errors=True)
+    session.run("python", "-m", "build", "--outdir", str(DIST), str(ROOT))
+    files = sorted(str(path) for path in DIST.iterdir())
+    session.run("twine", "check", "--strict", *files)
+
+    (wheel,) = DIST.glob("*.whl")
+    with zipfile.ZipFile(wheel) as zf:
+        wheel_names = set(zf.namelist())
+    (sdist,) = DIST.glob("*.tar.gz")
+    with tarfile.open(sdist) as tf:
+        sdist_names = {name.split("/", 1)[-1] for name in tf.getnames()}
+    for archive, names in ((wheel, wheel_names), (sdist, sdist_names)):
+        if "autodiff/py.typed" not in names:
+            session.error(f"{archive.name} lacks autodiff/py.typed")
+    session.log(f"OK: {', '.join(path.name for path in (wheel, sdist))} contain py.typed")
+
+
+if __name__ == "__main__":
+    nox.main()
