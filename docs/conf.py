@@ -6,7 +6,18 @@ environment Sphinx runs in, so install it first (``pip install -e ".[docs]"``).
 
 from __future__ import annotations
 
+import hashlib
+import os
+from pathlib import Path
+from typing import Any
+
+import jupytext
+from sphinx.application import Sphinx
+
 import autodiff
+
+DOCS = Path(__file__).parent
+PACKAGE = Path(autodiff.__file__).parent
 
 # -- Project -----------------------------------------------------------------------------
 
@@ -30,7 +41,15 @@ extensions = [
     "sphinx_design",
 ]
 
-exclude_patterns = ["_build", "jupyter_execute", "_intersphinx", "Thumbs.db", ".DS_Store"]
+exclude_patterns = [
+    "_build",
+    "jupyter_execute",
+    "_intersphinx",
+    "_notebooks",
+    ".jupyter_cache",
+    "Thumbs.db",
+    ".DS_Store",
+]
 templates_path: list[str] = []
 
 # Every cross-reference must resolve: with `-n -W` a broken link fails the build.
@@ -42,8 +61,23 @@ nitpick_ignore: list[tuple[str, str]] = []
 myst_enable_extensions = ["amsmath", "colon_fence", "dollarmath"]
 myst_heading_anchors = 3
 
-# Execute every notebook on every build, and fail the build on any error in a cell.
-nb_execution_mode = "force"
+# Every notebook runs at build time and a failing cell fails the build. In CI every
+# notebook is executed afresh ("force"). Locally the jupyter-cache skips notebooks whose
+# code did not change; since it hashes only the notebook's code, the cache lives in a
+# folder named after a hash of the package's sources, so any change in autodiff/
+# starts a new cache and every page runs again.
+
+
+def _package_hash() -> str:
+    digest = hashlib.sha256()
+    for path in sorted(PACKAGE.rglob("*.py")):
+        digest.update(path.relative_to(PACKAGE).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+nb_execution_mode = "force" if os.environ.get("CI") else "cache"
+nb_execution_cache_path = str(DOCS / ".jupyter_cache" / _package_hash())
 nb_execution_raise_on_error = True
 nb_execution_show_tb = True
 nb_execution_timeout = 120
@@ -89,6 +123,54 @@ intersphinx_timeout = 5
 
 html_theme = "furo"
 html_title = f"autodiff {release}"
-html_static_path: list[str] = []
+html_static_path = ["_static"]
+html_css_files = ["custom.css"]
 copybutton_prompt_text = r">>> |\.\.\. |\$ "
 copybutton_prompt_is_regexp = True
+
+
+# -- Every page as a notebook ------------------------------------------------------------
+# Each MyST notebook page is also written as a .ipynb (with jupytext) and offered for
+# download under its title.
+
+NOTEBOOKS = DOCS / "_notebooks"
+
+
+def _is_notebook(path: Path) -> bool:
+    head = path.read_text(encoding="utf-8")[:500]
+    return head.startswith("---") and "file_format: mystnb" in head
+
+
+def _write_notebooks(app: Sphinx) -> None:
+    for path in sorted(DOCS.rglob("*.md")):
+        relative = path.relative_to(DOCS)
+        if relative.parts[0].startswith(("_", ".")) or not _is_notebook(path):
+            continue
+        target = NOTEBOOKS / relative.with_suffix(".ipynb")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        notebook = jupytext.read(path, fmt="md:myst")
+        text = jupytext.writes(notebook, fmt="ipynb")
+        if not target.exists() or target.read_text(encoding="utf-8") != text:
+            target.write_text(text, encoding="utf-8")
+
+
+def _add_download_link(app: Sphinx, docname: str, source: list[str]) -> None:
+    notebook = NOTEBOOKS / f"{docname}.ipynb"
+    if not notebook.exists():
+        return
+    lines = source[0].split("\n")
+    for k, line in enumerate(lines):
+        if line.startswith("# "):
+            link = (
+                f"{{download}}`Download this page as a Jupyter notebook "
+                f"</_notebooks/{docname}.ipynb>`"
+            )
+            lines.insert(k + 1, f"\n:::{{div}} notebook-download\n{link}\n:::\n")
+            break
+    source[0] = "\n".join(lines)
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    app.connect("builder-inited", _write_notebooks)
+    app.connect("source-read", _add_download_link)
+    return {"parallel_read_safe": True}
