@@ -340,6 +340,14 @@ def _pow_partial_base(out: Any, x: Any, y: Any) -> Any:
     return y * power(x, y - 1)
 
 
+def _pow_partial_exponent(out: Any, x: Any, y: Any) -> Any:
+    """∂(x^y)/∂y = x^y ln x, taken as 0 where x = 0 (the limit for y > 0, as in JAX)."""
+    zero = np.equal(raw(x), 0)
+    if not np.any(zero):
+        return out * log(x)
+    return where(zero, 0.0, out * log(where(zero, 1.0, x)))
+
+
 # --------------------------------------------------------------------------------------
 # Shape helpers for the structural rules. They work on traced values too.
 
@@ -499,7 +507,7 @@ div_p = _row(
 )  # fmt: skip
 pow_p = _row(
     "pow", _pow_impl,
-    partials=(_pow_partial_base, lambda out, x, y: out * log(x)),
+    partials=(_pow_partial_base, _pow_partial_exponent),
     display=_power_display,
     partial_display=(_power_partial_display, lambda x, y: f"{_power_display(x, y)} × ln {x}"),
 )  # fmt: skip

@@ -31,7 +31,14 @@ def _zeros(shape: tuple[int, ...]) -> Any:
     return np.zeros(shape) if shape else 0.0
 
 
-def _argnums(argnums: ArgNums, nargs: int) -> tuple[int, ...]:
+def _plain(x: Any) -> Any:
+    """NumPy scalars and 0-d arrays as Python floats; anything else unchanged."""
+    if isinstance(x, np.floating) or (isinstance(x, np.ndarray) and x.ndim == 0):
+        return float(x)
+    return x
+
+
+def _argnums(argnums: Any, nargs: int) -> tuple[int, ...]:
     """Check ``argnums`` (an int or a sequence of ints) and make it non-negative."""
     nums = (argnums,) if isinstance(argnums, int) else argnums
     if not isinstance(nums, Sequence) or not all(
@@ -84,7 +91,7 @@ def value_and_grad(f: Function, argnums: ArgNums = 0) -> Callable[..., tuple[Any
             adjoints = backpropagate(out, np.ones(shape) if shape else 1.0)
         else:
             adjoints = {}
-        grads = tuple(adjoints.get(id(v), _zeros(shape_of(v.value))) for v in leaves)
+        grads = tuple(_plain(adjoints.get(id(v), _zeros(shape_of(v.value)))) for v in leaves)
         value = _primal_of(out, level)
         return value, grads[0] if isinstance(argnums, int) else grads
 
@@ -139,7 +146,7 @@ def derivative(f: Function) -> Function:
                 "jacobian for arrays"
             )
         level = next(_levels)
-        return _tangent_of(f(Dual._new(x, 1.0, level)), level)
+        return _plain(_tangent_of(f(Dual._new(x, 1.0, level)), level))
 
     return derivative_f
 
@@ -169,7 +176,7 @@ def jvp(f: Function, primals: Sequence[Any], tangents: Sequence[Any]) -> tuple[A
             )
         duals.append(Dual._new(p, t, level))
     out = f(*duals)
-    return _primal_of(out, level), _tangent_of(out, level)
+    return _primal_of(out, level), _plain(_tangent_of(out, level))
 
 
 def vjp(f: Function, *primals: Any) -> tuple[Any, Callable[[Any], tuple[Any, ...]]]:
@@ -200,7 +207,7 @@ def vjp(f: Function, *primals: Any) -> tuple[Any, Callable[[Any], tuple[Any, ...
             adjoints = backpropagate(out, ct)
         else:
             adjoints = {}
-        return tuple(adjoints.get(id(v), _zeros(shape_of(v.value))) for v in leaves)
+        return tuple(_plain(adjoints.get(id(v), _zeros(shape_of(v.value)))) for v in leaves)
 
     return _primal_of(out, level), pullback
 

@@ -1,0 +1,442 @@
+"""Function transforms: grad, value_and_grad, derivative, jvp, vjp, jacobian, hessian."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pytest
+from catalogue import (
+    CATALOGUE,
+    ELEMENTWISE,
+    Instance,
+    analytic_gradient,
+    as_array,
+    instances,
+    numeric_gradient,
+    numeric_jacobian,
+)
+from numpy.testing import assert_allclose
+
+import autodiff as ad
+
+INSTANCES = instances(CATALOGUE)
+INSTANCE_IDS = [inst.id for inst in INSTANCES]
+SCALAR_UNARY = [c for c in ELEMENTWISE if c.arity == 1]
+A = np.array([[1.0, 2.0, -1.0], [0.5, -3.0, 2.0]])
+
+
+def rosenbrock(x: Any) -> Any:
+    return ad.sum(100 * (x[1:] - x[:-1] ** 2) ** 2 + (1 - x[:-1]) ** 2)
+
+
+def rosenbrock_hessian(x: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
+    n = x.size
+    h = np.zeros((n, n))
+    for i in range(n - 1):
+        h[i, i] += 1200 * x[i] ** 2 - 400 * x[i + 1] + 2
+        h[i, i + 1] -= 400 * x[i]
+        h[i + 1, i] -= 400 * x[i]
+        h[i + 1, i + 1] += 200
+    return h
+
+
+# --------------------------------------------------------------------------------------
+# grad and value_and_grad.
+
+
+def test_grad_of_a_scalar_function() -> None:
+    assert ad.grad(lambda x: x**3)(2.0) == 12.0
+    assert ad.grad(ad.sin)(0.0) == 1.0
+    assert ad.grad(lambda x: x * 5)(3) == 5.0  # int input
+
+
+def test_grad_returns_a_float_for_a_float_and_an_array_for_an_array() -> None:
+    g = ad.grad(lambda x: x * x)(3.0)
+    assert isinstance(g, float)
+    garr = ad.grad(lambda x: ad.sum(x * x))(np.array([1.0, 2.0]))
+    assert isinstance(garr, np.ndarray)
+    assert_allclose(garr, [2.0, 4.0], rtol=0)
+    glist = ad.grad(lambda x: ad.sum(x * x))([1.0, 2.0])
+    assert_allclose(glist, [2.0, 4.0], rtol=0)
+
+
+@pytest.mark.parametrize("inst", INSTANCES, ids=INSTANCE_IDS)
+def test_grad_on_the_catalogue(inst: Instance) -> None:
+    args = inst.sample()
+    argnums = tuple(range(len(args)))
+    grads = ad.grad(inst.case.scalar, argnums=argnums)(*args)
+    assert isinstance(grads, tuple)
+    expected = (
+        analytic_gradient(inst.case, args)
+        if inst.case.grad is not None
+        else numeric_gradient(inst.case.scalar, args)
+    )
+    exact = inst.case.grad is not None
+    rtol, atol = (1e-10, 1e-12) if exact else (1e-6, 1e-7)
+    for g, e, a in zip(grads, expected, args, strict=True):
+        assert np.shape(g) == np.shape(a)
+        assert_allclose(as_array(g), e, rtol=rtol, atol=atol)
+    # one argument at a time, by int argnums
+    for i in argnums:
+        assert_allclose(as_array(ad.grad(inst.case.scalar, argnums=i)(*args)), as_array(grads[i]))
+
+
+def test_argnums() -> None:
+    def f(x: Any, y: Any, z: Any) -> Any:
+        return x * y**2 + z
+
+    assert ad.grad(f)(2.0, 3.0, 4.0) == 9.0
+    assert ad.grad(f, argnums=1)(2.0, 3.0, 4.0) == 12.0
+    assert ad.grad(f, argnums=-1)(2.0, 3.0, 4.0) == 1.0
+    assert ad.grad(f, argnums=(0, 2))(2.0, 3.0, 4.0) == (9.0, 1.0)
+    assert ad.grad(f, argnums=(2, 0))(2.0, 3.0, 4.0) == (1.0, 9.0)
+    assert ad.grad(f, argnums=[1])(2.0, 3.0, 4.0) == (12.0,)
+    assert ad.value_and_grad(f, argnums=(0, 1))(2.0, 3.0, 4.0) == (22.0, (9.0, 12.0))
+
+
+def test_value_and_grad() -> None:
+    value, g = ad.value_and_grad(lambda x: ad.sum(ad.exp(x)))(np.array([0.0, 1.0]))
+    assert value == pytest.approx(1 + np.e, rel=1e-15)
+    assert_allclose(g, [1.0, np.e], rtol=1e-15)
+    assert isinstance(value, float)
+
+
+def test_grad_of_a_function_that_ignores_its_input() -> None:
+    assert ad.grad(lambda x: 3.0)(2.0) == 0.0
+    g = ad.grad(lambda x, y: y * 2, argnums=(0, 1))(np.ones(3), 1.0)
+    assert_allclose(g[0], np.zeros(3), rtol=0, atol=0)
+    assert g[1] == 2.0
+
+
+def test_grad_with_single_element_array_output() -> None:
+    g = ad.grad(lambda x: ad.reshape(ad.sum(x * x), (1, 1)))(np.array([1.0, 2.0]))
+    assert_allclose(g, [2.0, 4.0], rtol=0)
+
+
+def test_grad_leaves_the_inputs_alone() -> None:
+    x = np.array([1.0, 2.0])
+    ad.grad(lambda v: ad.sum(v * v))(x)
+    assert_allclose(x, [1.0, 2.0], rtol=0)
+
+
+# --------------------------------------------------------------------------------------
+# derivative (forward mode, scalar input).
+
+
+@pytest.mark.parametrize("case", SCALAR_UNARY, ids=[c.name for c in SCALAR_UNARY])
+def test_derivative_on_the_catalogue(case: Any) -> None:
+    x = Instance(case, ((),), "scalar").sample()[0]
+    d = ad.derivative(case.f)(x)
+    assert isinstance(d, float)
+    if case.grad is not None:
+        assert d == pytest.approx(float(case.grad(np.array(x))[0]), rel=1e-10, abs=1e-12)
+    assert d == pytest.approx(float(numeric_gradient(case.f, [x])[0]), rel=1e-6, abs=1e-7)
+    assert d == pytest.approx(ad.grad(case.f)(x), rel=1e-12, abs=1e-14)
+
+
+def test_derivative_of_an_array_valued_function() -> None:
+    d = ad.derivative(lambda t: ad.stack([ad.cos(t), ad.sin(t), t * t]))(0.5)
+    assert_allclose(d, [-np.sin(0.5), np.cos(0.5), 1.0], rtol=1e-15)
+
+
+def test_derivative_of_a_constant_function() -> None:
+    assert ad.derivative(lambda x: 2.0)(1.0) == 0.0
+
+
+def test_derivative_needs_a_scalar() -> None:
+    with pytest.raises(ValueError, match=r"scalar.*\(2,\)"):
+        ad.derivative(ad.sin)(np.ones(2))
+
+
+# --------------------------------------------------------------------------------------
+# jvp and vjp.
+
+
+def _f_vec(x: Any, y: Any) -> Any:
+    return ad.tanh(ad.matmul(A, x) * y) + y
+
+
+def test_jvp_matches_the_jacobian() -> None:
+    x, y = np.array([0.3, -0.2, 0.5]), 1.5
+    tx, ty = np.array([1.0, 2.0, -1.0]), 0.5
+    out, tangent = ad.jvp(_f_vec, (x, y), (tx, ty))
+    assert_allclose(out, np.tanh(A @ x * y) + y, rtol=1e-15)
+    jx = numeric_jacobian(_f_vec, [x, y], 0)
+    jy = numeric_jacobian(_f_vec, [x, y], 1)
+    assert_allclose(tangent, jx @ tx + jy * ty, rtol=1e-6)
+
+
+def test_jvp_of_a_scalar_function() -> None:
+    assert ad.jvp(lambda x, y: x * y, (3.0, 4.0), (1.0, 0.0)) == (12.0, 4.0)
+    assert ad.jvp(ad.sin, (0.0,), (2.0,)) == (0.0, 2.0)
+
+
+def test_jvp_of_a_constant_function_is_zero() -> None:
+    out, tangent = ad.jvp(lambda x: np.ones(2), (np.ones(3),), (np.ones(3),))
+    assert_allclose(out, np.ones(2), rtol=0)
+    assert_allclose(tangent, np.zeros(2), rtol=0, atol=0)
+
+
+def test_vjp_matches_the_jacobian() -> None:
+    x, y = np.array([0.3, -0.2, 0.5]), 1.5
+    out, pullback = ad.vjp(_f_vec, x, y)
+    assert_allclose(out, np.tanh(A @ x * y) + y, rtol=1e-15)
+    u = np.array([1.0, -2.0])
+    gx, gy = pullback(u)
+    assert np.shape(gx) == (3,)
+    assert isinstance(gy, float)
+    assert_allclose(gx, u @ numeric_jacobian(_f_vec, [x, y], 0), rtol=1e-6)
+    assert gy == pytest.approx(float(u @ numeric_jacobian(_f_vec, [x, y], 1)), rel=1e-6)
+    # the pullback can be called again, and is linear
+    gx2, gy2 = pullback(2 * u)
+    assert_allclose(gx2, 2 * gx, rtol=1e-15)
+    assert gy2 == pytest.approx(2 * gy, rel=1e-15)
+
+
+def test_vjp_of_an_input_that_is_not_used() -> None:
+    _, pullback = ad.vjp(lambda x, y: x * 2, np.ones(2), np.ones(3))
+    gx, gy = pullback(np.ones(2))
+    assert_allclose(gx, [2.0, 2.0], rtol=0)
+    assert_allclose(gy, np.zeros(3), rtol=0, atol=0)
+
+
+def test_vjp_and_jvp_are_transposes() -> None:
+    x, y = np.array([0.3, -0.2, 0.5]), 1.5
+    u = np.array([0.7, -1.1])
+    vx, vy = np.array([0.2, 1.0, -0.4]), -0.3
+    _, pullback = ad.vjp(_f_vec, x, y)
+    ux, uy = pullback(u)
+    _, jv = ad.jvp(_f_vec, (x, y), (vx, vy))
+    assert float(np.dot(ux, vx) + uy * vy) == pytest.approx(float(np.dot(u, jv)), rel=1e-12)
+
+
+def test_jvp_errors() -> None:
+    with pytest.raises(ValueError, match=r"\(3,\).*\(2,\)|\(2,\).*\(3,\)"):
+        ad.jvp(lambda x: x, (np.ones(2),), (np.ones(3),))
+    with pytest.raises(ValueError, match="tangent"):
+        ad.jvp(lambda x, y: x, (1.0, 2.0), (1.0,))
+
+
+def test_vjp_cotangent_of_the_wrong_shape() -> None:
+    _, pullback = ad.vjp(lambda x: x * 2, np.ones(2))
+    with pytest.raises(ValueError, match=r"\(3,\).*\(2,\)|\(2,\).*\(3,\)"):
+        pullback(np.ones(3))
+
+
+# --------------------------------------------------------------------------------------
+# jacobian.
+
+
+@pytest.mark.parametrize(
+    ("f", "x", "out_shape"),
+    [
+        (lambda x: ad.sin(x) * 2, np.ones((2, 2)), (2, 2)),
+        (lambda x: ad.matmul(A, ad.tanh(x)), np.array([0.1, 0.2, 0.3]), (2,)),
+        (lambda x: ad.sum(x * x, axis=0), np.arange(6.0).reshape(2, 3), (3,)),
+        (lambda x: x * np.arange(3.0), 2.0, (3,)),
+        (lambda x: ad.sum(x**3), np.arange(3.0), ()),
+        (lambda x: x.T @ x, np.arange(6.0).reshape(3, 2) / 5, (2, 2)),
+        (lambda x: x**2, 1.5, ()),
+    ],
+    ids=["elementwise", "matvec", "reduce", "scalar_in", "scalar_out", "gram", "scalar"],
+)
+def test_jacobian_modes_agree_and_have_shape_out_plus_in(
+    f: Callable[[Any], Any], x: Any, out_shape: tuple[int, ...]
+) -> None:
+    forward = ad.jacobian(f)(x)
+    reverse = ad.jacobian(f, mode="reverse")(x)
+    assert np.shape(forward) == out_shape + np.shape(x)
+    assert np.shape(reverse) == out_shape + np.shape(x)
+    assert_allclose(as_array(forward), as_array(reverse), rtol=1e-13, atol=1e-15)
+    assert_allclose(as_array(forward), numeric_jacobian(f, [x], 0), rtol=1e-6, atol=1e-8)
+
+
+def test_jacobian_argnums() -> None:
+    def f(x: Any, y: Any) -> Any:
+        return x * y
+
+    x, y = np.array([1.0, 2.0]), 3.0
+    for mode in ("forward", "reverse"):
+        jx, jy = ad.jacobian(f, mode=mode, argnums=(0, 1))(x, y)
+        assert_allclose(jx, 3 * np.eye(2), rtol=0)
+        assert_allclose(jy, x, rtol=0)
+        assert_allclose(ad.jacobian(f, mode=mode, argnums=1)(x, y), x, rtol=0)
+
+
+def test_jacobian_bad_mode() -> None:
+    with pytest.raises(ValueError, match="sideways"):
+        ad.jacobian(lambda x: x, mode="sideways")(1.0)  # type: ignore[arg-type]
+
+
+# --------------------------------------------------------------------------------------
+# hessian.
+
+
+@pytest.mark.parametrize(
+    "x", [np.array([1.0, 1.0]), np.array([-1.2, 1.0, 0.5, 2.0])], ids=["minimum", "4d"]
+)
+def test_hessian_of_rosenbrock(x: np.ndarray[Any, Any]) -> None:
+    h = ad.hessian(rosenbrock)(x)
+    assert np.shape(h) == (x.size, x.size)
+    assert_allclose(h, rosenbrock_hessian(x), rtol=1e-13)
+    # reverse over reverse agrees
+    assert_allclose(ad.jacobian(ad.grad(rosenbrock), mode="reverse")(x), h, rtol=1e-13)
+
+
+def test_hessian_of_a_scalar_function() -> None:
+    assert ad.hessian(lambda x: x**4)(2.0) == pytest.approx(48.0)
+    assert ad.hessian(lambda x: ad.sin(x) * x)(0.5) == pytest.approx(
+        2 * np.cos(0.5) - 0.5 * np.sin(0.5), rel=1e-14
+    )
+
+
+def test_hessian_of_a_matrix_argument_has_shape_in_plus_in() -> None:
+    x = np.arange(6.0).reshape(2, 3) / 10
+    h = ad.hessian(lambda m: ad.sum(ad.exp(m) * m))(x)
+    assert np.shape(h) == (2, 3, 2, 3)
+    expected = np.diag(((x + 2) * np.exp(x)).ravel()).reshape(2, 3, 2, 3)
+    assert_allclose(h, expected, rtol=1e-13, atol=1e-15)
+
+
+def test_hessian_argnums() -> None:
+    def f(x: Any, y: Any) -> Any:
+        return ad.sum(x * x * y)
+
+    x, y = np.array([1.0, 2.0]), np.array([3.0, 5.0])
+    assert_allclose(ad.hessian(f, argnums=1)(x, y), np.zeros((2, 2)), rtol=0, atol=0)
+    assert_allclose(ad.hessian(f, argnums=0)(x, y), np.diag(2 * y), rtol=0)
+
+
+def test_hessian_with_tuple_argnums() -> None:
+    """As in JAX: a nested tuple of blocks ∂²f/∂args[i]∂args[j]."""
+
+    def f(x: Any, y: Any) -> Any:
+        return x * x * y
+
+    hess = ad.hessian(f, argnums=(0, 1))(2.0, 3.0)
+    assert hess == ((6.0, 4.0), (4.0, 0.0))
+
+
+# --------------------------------------------------------------------------------------
+# Nesting, and no perturbation confusion.
+
+
+def test_grad_of_grad() -> None:
+    assert ad.grad(ad.grad(lambda x: x**3))(2.0) == 12.0
+    f = ad.grad(ad.grad(ad.grad(ad.sin)))
+    assert f(0.5) == pytest.approx(-np.cos(0.5), rel=1e-14)
+
+
+def test_derivative_of_derivative() -> None:
+    assert ad.derivative(ad.derivative(lambda x: x**3))(2.0) == 12.0
+    f = ad.derivative(ad.derivative(ad.derivative(ad.exp)))
+    assert f(0.5) == pytest.approx(np.exp(0.5), rel=1e-14)
+
+
+def test_mixed_nesting() -> None:
+    expected = -2 * np.tanh(0.5) * (1 - np.tanh(0.5) ** 2)
+    assert ad.grad(ad.derivative(ad.tanh))(0.5) == pytest.approx(expected, rel=1e-13)
+    assert ad.derivative(ad.grad(ad.tanh))(0.5) == pytest.approx(expected, rel=1e-13)
+
+
+def test_jacobian_of_grad_is_the_hessian() -> None:
+    x = np.array([0.3, -0.7, 1.1])
+    expected = rosenbrock_hessian(x)
+    for mode in ("forward", "reverse"):
+        h = ad.jacobian(ad.grad(rosenbrock), mode=mode)(x)
+        assert_allclose(h, expected, rtol=1e-12)
+
+
+def test_hessian_matches_finite_differences_of_the_gradient_on_the_catalogue() -> None:
+    for inst in instances(CATALOGUE):
+        if not inst.case.smooth2 or inst.case.arity != 1:
+            continue
+        args = inst.sample()
+        h = ad.hessian(inst.case.scalar)(*args)
+        numeric = numeric_jacobian(ad.grad(inst.case.scalar), args, 0)
+        assert_allclose(as_array(h), numeric, rtol=1e-5, atol=1e-6, err_msg=inst.id)
+
+
+@pytest.mark.parametrize(
+    ("outer", "inner"),
+    [
+        (ad.derivative, ad.derivative),
+        (ad.grad, ad.grad),
+        (ad.derivative, ad.grad),
+        (ad.grad, ad.derivative),
+    ],
+    ids=["derivative-derivative", "grad-grad", "derivative-grad", "grad-derivative"],
+)
+def test_no_perturbation_confusion(outer: Callable[..., Any], inner: Callable[..., Any]) -> None:
+    # d/dx [x · d/dy (x + y)] = d/dx [x · 1] = 1 (a confused implementation gives 2)
+    assert outer(lambda x: x * inner(lambda y: x + y)(1.0))(1.0) == 1.0
+    # d/dx [d/dy (x · y)] at y = 2 = d/dx [x] = 1
+    assert outer(lambda x: inner(lambda y: x * y)(2.0))(3.0) == 1.0
+    # d/dx [d/dy (x y²)] = d/dx [2xy] = 2y = 4
+    assert outer(lambda x: inner(lambda y: x * y * y)(2.0))(3.0) == 4.0
+    # the inner function closes over x and is evaluated at x: d/dx [x · d/dy (x y)](x) = 2x
+    assert outer(lambda x: x * inner(lambda y: x * y)(x))(3.0) == 6.0
+
+
+def test_no_perturbation_confusion_with_jvp_and_vjp() -> None:
+    def inner_jvp(x: Any) -> Any:
+        return ad.jvp(lambda y: x * y, (2.0,), (1.0,))[1]  # = x
+
+    def inner_vjp(x: Any) -> Any:
+        return ad.vjp(lambda y: x * y, 2.0)[1](1.0)[0]  # = x
+
+    for transform in (ad.derivative, ad.grad):
+        assert transform(lambda x: x * inner_jvp(x))(3.0) == 6.0
+        assert transform(lambda x: x * inner_vjp(x))(3.0) == 6.0
+
+
+def test_power_at_a_zero_base() -> None:
+    """d/dy 0**y = 0 for y > 0 (as JAX and PyTorch), not 0·log 0 = nan with a warning."""
+    assert ad.grad(lambda y: 0.0**y)(2.0) == 0.0
+    assert ad.derivative(lambda y: 0.0**y)(2.0) == 0.0
+    assert ad.grad(lambda x, y: x**y, argnums=(0, 1))(0.0, 2.0) == (0.0, 0.0)
+    assert ad.grad(lambda x, y: x**y, argnums=(0, 1))(0.0, 1.0) == (1.0, 0.0)
+    g = ad.grad(lambda x, y: ad.sum(x**y), argnums=1)(np.array([0.0, 2.0]), 3.0)
+    assert g == pytest.approx(8.0 * np.log(2.0), rel=1e-14)
+
+
+# --------------------------------------------------------------------------------------
+# Errors.
+
+
+def test_grad_of_a_non_scalar_output() -> None:
+    with pytest.raises(ValueError, match=r"\(2,\)"):
+        ad.grad(lambda x: x * 2)(np.ones(2))
+
+
+@pytest.mark.parametrize("argnums", [2, -3, (0, 5)], ids=str)
+def test_argnums_out_of_range(argnums: Any) -> None:
+    with pytest.raises(ValueError, match="argnums"):
+        ad.grad(lambda x, y: x * y, argnums=argnums)(1.0, 2.0)
+
+
+@pytest.mark.parametrize("argnums", [1.0, "a", None], ids=repr)
+def test_argnums_of_the_wrong_type(argnums: Any) -> None:
+    with pytest.raises(TypeError, match="argnums"):
+        ad.grad(lambda x, y: x * y, argnums=argnums)(1.0, 2.0)
+
+
+def test_repeated_argnums() -> None:
+    """Either refused, or each entry gets the full gradient (never a silent zero)."""
+    f = ad.grad(lambda x, y: x * y, argnums=(0, 0))
+    try:
+        grads = f(2.0, 3.0)
+    except ValueError:
+        with pytest.raises(ValueError, match="argnums"):
+            f(2.0, 3.0)
+    else:
+        assert grads == (3.0, 3.0)
+
+
+def test_inputs_must_be_numbers() -> None:
+    with pytest.raises(TypeError, match="str"):
+        ad.grad(lambda x: x * x)("3")
+    with pytest.raises(TypeError, match="str"):
+        ad.derivative(lambda x: x * x)("3")
