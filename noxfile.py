@@ -110,6 +110,34 @@ def rtd(session: nox.Session) -> None:
     session.log(f"Docs built: {out / 'index.html'}")
 
 
+@nox.session(python=DOCS_PYTHON, default=False)
+def site(session: nox.Session) -> None:
+    """Open the built site in headless Chromium: screenshots and checks, light and dark.
+
+    Run ``nox -s docs`` first. Needs Debian's ``chromium`` and ``npm`` (MathJax is
+    installed from npm so that the maths renders with no network). Screenshots land in
+    docs/_build/screenshots; ``-- --pages 'tutorial/*.html'`` checks some pages only.
+    """
+    if not (DOCS_HTML / "index.html").exists():
+        session.error("no built site: run `nox -s docs` first")
+    session.install("playwright")
+    mathjax = Path(session.create_tmp()).resolve() / "mathjax"
+    if not (mathjax / "node_modules" / "mathjax").exists():
+        mathjax.mkdir(parents=True, exist_ok=True)
+        session.run(
+            "npm", "install", "--silent", "--prefix", str(mathjax), "mathjax@4", external=True
+        )
+    session.run(
+        "python",
+        str(DOCS / "check_site.py"),
+        str(DOCS_HTML),
+        str(DOCS / "_build" / "screenshots"),
+        "--mathjax",
+        str(mathjax / "node_modules"),
+        *session.posargs,
+    )
+
+
 @nox.session
 def lint(session: nox.Session) -> None:
     """Lint and check the formatting with Ruff."""
