@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import html
-from typing import Any, Literal
+from typing import Literal
 
 import graphviz
-import numpy as np
 
+from autodiff._text import format_value, trace_names
 from autodiff.dual import Dual
 from autodiff.graph import topological_order
-from autodiff.tracer import raw, shape_of
+from autodiff.tracer import shape_of
 from autodiff.variable import Variable
 
-__all__ = ["draw", "format_value"]
+__all__ = ["draw", "format_value"]  # format_value lives in autodiff._text
 
 # Mid-tone edges and light fills with dark text read well on a white page and on a dark
 # one (furo's dark mode), so the drawings have a transparent background.
@@ -25,34 +25,6 @@ _OP_FILL = "#fdf1c7"
 _FONT = "Helvetica,Arial,sans-serif"
 
 
-def format_value(value: Any, precision: int = 4) -> str:
-    """A short text for a float or an array: the number, or the shape and a summary.
-
-    >>> import numpy as np
-    >>> format_value(0.913494809)
-    '0.9135'
-    >>> format_value(np.arange(100.0).reshape(10, 10))
-    '(10, 10) [[0, 1, …, 8, 9], …]'
-    """
-    value = raw(value)
-    if isinstance(value, np.ndarray) and value.ndim > 0:
-        text = np.array2string(
-            value,
-            precision=precision,
-            threshold=6,
-            edgeitems=2,
-            separator=", ",
-            floatmode="maxprec",
-            suppress_small=True,
-        ).replace("...", "…")
-        text = " ".join(text.split()).replace("[ ", "[")
-        if len(text) > 40 or value.ndim > 1:
-            first = text.split("],")[0] + "]" if value.ndim > 1 else text[:36]
-            text = f"{first}, …]" if value.ndim > 1 else f"{first}…"
-        return f"{value.shape} {text}".replace(".,", ",").replace(".]", "]")
-    return f"{float(value):.{precision}g}"
-
-
 def _row(label: str, text: str) -> str:
     return (
         f'<TR><TD ALIGN="LEFT"><FONT POINT-SIZE="10">{label}</FONT></TD>'
@@ -60,9 +32,9 @@ def _row(label: str, text: str) -> str:
     )
 
 
-def _label(node: Variable, precision: int, show_grad: bool) -> str:
+def _label(node: Variable, name: str, precision: int, show_grad: bool) -> str:
     rows = [
-        f'<TR><TD COLSPAN="2"><B>{html.escape(node.name)}</B></TD></TR>',
+        f'<TR><TD COLSPAN="2"><B>{html.escape(name)}</B></TD></TR>',
         _row("value", format_value(node.value, precision)),
     ]
     if isinstance(node.value, Dual):
@@ -89,7 +61,9 @@ def draw(
     has run (or with ``show_grad=True``), its gradient; a value that is a
     :class:`~autodiff.Dual` (a forward-mode trace) also shows its tangent. Every
     operation becomes an oval between its operands and its result. Arrays show their
-    shape and a short summary.
+    shape and a short summary. A node shows the name it was given; unnamed nodes are
+    numbered as in an evaluation trace (:func:`~autodiff.trace_table`): inputs
+    ``v₁₋ₙ … v₀``, then ``v₁, v₂, …`` in the order they were computed.
 
     Parameters
     ----------
@@ -129,11 +103,15 @@ def draw(
     )
     order = topological_order(output)
     index = {id(node): k for k, node in enumerate(order)}
+    leaves = [node for node in order if node._prim is None]
+    steps = [node for node in order if node._prim is not None]
+    names = dict(zip(map(id, leaves + steps), trace_names(len(leaves), len(steps)), strict=True))
     for k, node in enumerate(order):
         leaf = node._prim is None
+        name = node._name or names[id(node)]
         dot.node(
             f"n{k}",
-            label=_label(node, precision, show_grad),
+            label=_label(node, name, precision, show_grad),
             shape="box",
             style="rounded,filled",
             color=_EDGE,

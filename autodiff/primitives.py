@@ -163,21 +163,28 @@ def _render(template: Display, operands: Sequence[str]) -> str:
     return template(*operands) if callable(template) else template.format(*operands)
 
 
-_SUPERSCRIPTS = str.maketrans("0123456789-−.", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁻·")
+_SUPERSCRIPTS = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
 
 
 def _number(text: str) -> float | None:
+    """The number a display text stands for (``"(−2)"`` is −2), or None for a name."""
     try:
-        return float(text.replace("−", "-"))
+        return float(text.strip("()").replace("−", "-"))
     except ValueError:
         return None
 
 
+def _exponent(n: float) -> str:
+    """``x`` to the power ``n``: a superscript for small integers, else ``^n``."""
+    if n == int(n) and builtins.abs(n) < 100:
+        return str(int(n)).translate(_SUPERSCRIPTS)
+    text = f"{n:g}".replace("-", "−")
+    return f"^({text})" if n < 0 else f"^{text}"
+
+
 def _power_display(x: str, y: str) -> str:
     n = _number(y)
-    if n is not None and n == int(n) and builtins.abs(n) < 100:
-        return f"{x}{str(int(n)).translate(_SUPERSCRIPTS)}"
-    return f"{x}^{y}"
+    return f"{x}^{y}" if n is None else x + _exponent(n)
 
 
 def _power_partial_display(x: str, y: str) -> str:
@@ -186,8 +193,7 @@ def _power_partial_display(x: str, y: str) -> str:
         return f"{y} × {x}^({y} − 1)"
     if n == 2:
         return f"2 × {x}"
-    m = n - 1
-    return f"{y} × {_power_display(x, f'{m:g}')}"
+    return f"{y} × {x}{_exponent(n - 1)}"
 
 
 #: Every primitive by name.

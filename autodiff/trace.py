@@ -22,7 +22,7 @@ from typing import Any, Literal
 
 import numpy as np
 
-from autodiff.draw import format_value
+from autodiff._text import format_value, trace_names
 from autodiff.dual import Dual
 from autodiff.graph import backpropagate, topological_order
 from autodiff.primitives import Primitive
@@ -32,12 +32,8 @@ from autodiff.variable import Variable
 
 __all__ = ["AdjointRow", "TraceRow", "TraceTable", "trace_table"]
 
-_SUBSCRIPTS = str.maketrans("-0123456789", "₋₀₁₂₃₄₅₆₇₈₉")
+_SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 _DOT, _BAR = "\u0307", "\u0304"
-
-
-def _subscript(k: int) -> str:
-    return str(k).translate(_SUBSCRIPTS)
 
 
 def _accent(name: str, mark: str) -> str:
@@ -68,7 +64,7 @@ def _factor(value: Any) -> str:
 def _equation(substituted: str, value: Any) -> str:
     """``= substituted = value``, without repeating a bare number."""
     result = _number(value)
-    if not substituted or substituted == result:
+    if not substituted or substituted in (result, f"({result})"):
         return f"= {result}"
     return f"= {substituted} = {result}"
 
@@ -225,9 +221,13 @@ class TraceTable:
             "<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in r) + "</tr>" for r in body
         )
         return (
-            '<table class="autodiff-trace">'
-            f"<thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
+            '<div class="autodiff-trace-wrapper"><table class="autodiff-trace">'
+            f"<thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table></div>"
         )
+
+
+def _zeros(shape: tuple[int, ...]) -> Any:
+    return np.zeros(shape) if shape else 0.0
 
 
 def _input_names(f: Callable[..., Any], n: int) -> list[str]:
@@ -288,6 +288,8 @@ def trace_table(
     wrt %= n
     values = [as_value(a, "trace_table") for a in args]
     input_names = _input_names(f, n)
+    # The output is y, as in the paper, unless an input already has that name.
+    output = next(name for name in ("y", "f", "out", "y₀") if name not in input_names)
 
     if mode == "forward":
         dual_level = next(_levels)
@@ -303,12 +305,8 @@ def trace_table(
     if not (isinstance(out, Variable) and out.level == level):
         raise ValueError("trace_table: the output does not depend on the inputs")
 
-    names: dict[int, str] = {}
-    for k, leaf in enumerate(inputs):
-        names[id(leaf)] = f"v{_subscript(k + 1 - n)}"
     steps = [node for node in topological_order(out) if node._prim is not None]
-    for k, node in enumerate(steps):
-        names[id(node)] = f"v{_subscript(k + 1)}"
+    names = dict(zip(map(id, inputs + steps), trace_names(n, len(steps)), strict=True))
 
     def is_node(a: Any) -> bool:
         return isinstance(a, Variable) and a.level == level
@@ -362,7 +360,16 @@ def trace_table(
             )
         last = names[id(out)]
         rows.append(
-            TraceRow("y", last, "", primal(out), "ẏ", _accent(last, _DOT), "", tangent(out))
+            TraceRow(
+                output,
+                last,
+                "",
+                primal(out),
+                _accent(output, _DOT),
+                _accent(last, _DOT),
+                "",
+                tangent(out),
+            )
         )
         return TraceTable("forward", rows)
 
@@ -375,7 +382,7 @@ def trace_table(
     seed = np.ones(shape_of(out.value)) if shape_of(out.value) else 1.0
     totals: dict[int, Any] = {id(out): seed}
     adjoints: list[AdjointRow] = [
-        AdjointRow(_accent(names[id(out)], _BAR), False, "ȳ", "", seed, seed)
+        AdjointRow(_accent(names[id(out)], _BAR), False, _accent(output, _BAR), "", seed, seed)
     ]
 
     def on_edge(node: Variable, i: int, contribution: Any) -> None:
@@ -397,9 +404,8 @@ def trace_table(
         )
 
     backpropagate(out, seed, on_edge=on_edge)
-    zero = 0.0
     for leaf, name in zip(inputs, input_names, strict=True):
-        total = totals.get(id(leaf), zero)
+        total = totals.get(id(leaf), _zeros(shape_of(leaf.value)))
         adjoints.append(
             AdjointRow(_accent(name, _BAR), False, _accent(names[id(leaf)], _BAR), "", total, total)
         )
@@ -412,7 +418,7 @@ def trace_table(
             _accent(name, _BAR),
             _accent(names[id(leaf)], _BAR),
             "",
-            totals.get(id(leaf), zero),
+            totals.get(id(leaf), _zeros(shape_of(leaf.value))),
         )
         for leaf, name in zip(inputs, input_names, strict=True)
     ]
@@ -428,9 +434,9 @@ def trace_table(
                 _accent(names[id(node)], _BAR),
                 "",
                 "",
-                totals.get(id(node), zero),
+                totals.get(id(node), _zeros(shape_of(node.value))),
             )
         )
     last = names[id(out)]
-    rows.append(TraceRow("y", last, "", primal(out), "ȳ", "", "", seed))
+    rows.append(TraceRow(output, last, "", primal(out), _accent(output, _BAR), "", "", seed))
     return TraceTable("reverse", rows, adjoints)

@@ -87,8 +87,19 @@ class Variable(Tracer):
     # -- the graph -------------------------------------------------------------------------
     @property
     def name(self) -> str:
-        """The name given at creation, else ``v<k>`` with a unique ``k``."""
+        """The name given at creation or set later, else ``v<k>`` with a unique ``k``.
+
+        >>> y = Variable(2.0) * 3.0
+        >>> y.name = "y"; y.name
+        'y'
+        """
         return self._name if self._name is not None else f"v{self._id}"
+
+    @name.setter
+    def name(self, name: str) -> None:
+        if not isinstance(name, str):
+            raise TypeError(f"Variable name must be a str, not {type(name).__name__}")
+        self._name = name
 
     @property
     def op(self) -> str:

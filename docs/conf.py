@@ -82,6 +82,9 @@ nb_execution_raise_on_error = True
 nb_execution_show_tb = True
 nb_execution_timeout = 120
 nb_merge_streams = True
+# Markdown that a cell displays (IPython.display.Markdown) is parsed as MyST, so its
+# tables and maths render like the page's own.
+nb_render_markdown_format = "myst"
 
 # -- API reference (autodoc, napoleon, sphinx-autodoc-typehints) -------------------------
 
