@@ -105,6 +105,11 @@ always_use_bars_union = True
 always_document_param_types = False
 
 
+# A function-valued setting cannot be pickled into the environment cache; Sphinx < 9.2
+# warns about that, which -W would turn into an error. The build is always fresh anyway.
+suppress_warnings = ["config.cache"]
+
+
 def typehints_fixup_module_name(module: str) -> str:
     """Link graphviz's classes where its docs have them: ``graphviz.Digraph``."""
     return "graphviz" if module.startswith("graphviz.") else module
