@@ -66,8 +66,10 @@ class Dual(Tracer):
     def _apply(self, prim: P.Primitive, args: tuple[Any, ...], params: dict[str, Any]) -> Any:
         level = self.level
         vals = [a.value if a.__class__ is Dual and a.level == level else a for a in args]
-        if any(isinstance(v, Tracer) for v in vals):
-            out = P.apply(prim, *vals, **params)  # nested: a lower level computes it
+        for v in vals:
+            if v.__class__ is not float and isinstance(v, Tracer):
+                out = P.apply(prim, *vals, **params)  # nested: a lower level computes it
+                break
         else:
             try:
                 out = prim.impl(*vals, **params)

@@ -87,10 +87,18 @@ def backpropagate(
             leaves[id(node)] = g
             continue
         args = node._args
-        params = node._params or {}
-        vals = [a.value if a.__class__ is cls and a.level == level else a for a in args]
         out = node.value
         partials = prim.partials
+        if partials is not None and len(args) == 1 and on_edge is None:
+            # The common unary case: the one operand is this node's parent.
+            a = args[0]
+            c = partials[0](out, a.value) * g  # type: ignore[misc]
+            if c.__class__ is not float:
+                c = unbroadcast(c, shape_of(a.value))
+            prev = pending.get(id(a))
+            pending[id(a)] = c if prev is None else prev + c
+            continue
+        vals = [a.value if a.__class__ is cls and a.level == level else a for a in args]
         vjps: Any = prim.vjps
         for i, a in enumerate(args):
             if a.__class__ is cls and a.level == level:
@@ -99,7 +107,7 @@ def backpropagate(
                     if c.__class__ is not float:
                         c = unbroadcast(c, shape_of(a.value))
                 else:
-                    c = vjps[i](g, out, *vals, **params)
+                    c = vjps[i](g, out, *vals, **(node._params or {}))
                 if on_edge is not None:
                     on_edge(node, i, c)
                 key = id(a)

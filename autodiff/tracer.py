@@ -201,7 +201,7 @@ class Tracer:
         return _binary(_P.matmul_p, self, other, reflected=True)
 
     def __neg__(self) -> Self:
-        return _P.apply(_P.neg_p, self)  # type: ignore[no-any-return]
+        return self._apply(_P.neg_p, (self,), _NO_PARAMS)  # type: ignore[no-any-return]
 
     def __pos__(self) -> Self:
         return self
@@ -235,43 +235,43 @@ class Tracer:
     # -- elementwise methods, as the seed writes them (`x.sin()`) -----------------------
     def sin(self) -> Self:
         """Sine; see :func:`autodiff.sin`."""
-        return _P.sin(self)
+        return self._apply(_P.sin_p, (self,), _NO_PARAMS)  # type: ignore[no-any-return]
 
     def cos(self) -> Self:
         """Cosine; see :func:`autodiff.cos`."""
-        return _P.cos(self)
+        return self._apply(_P.cos_p, (self,), _NO_PARAMS)  # type: ignore[no-any-return]
 
     def tan(self) -> Self:
         """Tangent; see :func:`autodiff.tan`."""
-        return _P.tan(self)
+        return self._apply(_P.tan_p, (self,), _NO_PARAMS)  # type: ignore[no-any-return]
 
     def exp(self) -> Self:
         """Exponential; see :func:`autodiff.exp`."""
-        return _P.exp(self)
+        return self._apply(_P.exp_p, (self,), _NO_PARAMS)  # type: ignore[no-any-return]
 
     def log(self) -> Self:
         """Natural logarithm; see :func:`autodiff.log`."""
-        return _P.log(self)
+        return self._apply(_P.log_p, (self,), _NO_PARAMS)  # type: ignore[no-any-return]
 
     def sqrt(self) -> Self:
         """Square root; see :func:`autodiff.sqrt`."""
-        return _P.sqrt(self)
+        return self._apply(_P.sqrt_p, (self,), _NO_PARAMS)  # type: ignore[no-any-return]
 
     def tanh(self) -> Self:
         """Hyperbolic tangent; see :func:`autodiff.tanh`."""
-        return _P.tanh(self)
+        return self._apply(_P.tanh_p, (self,), _NO_PARAMS)  # type: ignore[no-any-return]
 
     def sigmoid(self) -> Self:
         """Logistic sigmoid; see :func:`autodiff.sigmoid`."""
-        return _P.sigmoid(self)
+        return self._apply(_P.sigmoid_p, (self,), _NO_PARAMS)  # type: ignore[no-any-return]
 
     def relu(self) -> Self:
         """Rectified linear unit; see :func:`autodiff.relu`."""
-        return _P.relu(self)
+        return self._apply(_P.relu_p, (self,), _NO_PARAMS)  # type: ignore[no-any-return]
 
     def abs(self) -> Self:
         """Absolute value; see :func:`autodiff.abs`."""
-        return _P.abs(self)
+        return self._apply(_P.abs_p, (self,), _NO_PARAMS)  # type: ignore[no-any-return]
 
     # -- reductions and shape -------------------------------------------------------------
     def sum(self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Self:

@@ -66,8 +66,10 @@ class Variable(Tracer):
     def _apply(self, prim: P.Primitive, args: tuple[Any, ...], params: dict[str, Any]) -> Any:
         level = self.level
         vals = [a.value if a.__class__ is Variable and a.level == level else a for a in args]
-        if any(isinstance(v, Tracer) for v in vals):
-            value = P.apply(prim, *vals, **params)  # nested: a lower level computes it
+        for v in vals:
+            if v.__class__ is not float and isinstance(v, Tracer):
+                value = P.apply(prim, *vals, **params)  # nested: a lower level computes it
+                break
         else:
             try:
                 value = prim.impl(*vals, **params)
