@@ -169,10 +169,7 @@ def _add_download_link(app: Sphinx, docname: str, source: list[str]) -> None:
     lines = source[0].split("\n")
     for k, line in enumerate(lines):
         if line.startswith("# "):
-            link = (
-                f"{{download}}`Download this page as a Jupyter notebook "
-                f"</_notebooks/{docname}.ipynb>`"
-            )
+            link = f"[⤓ Download this page as a Jupyter notebook](path:/_notebooks/{docname}.ipynb)"
             lines.insert(k + 1, f"\n:::{{div}} notebook-download\n{link}\n:::\n")
             break
     source[0] = "\n".join(lines)
