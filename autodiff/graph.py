@@ -33,13 +33,13 @@ def topological_order(output: Variable) -> list[Variable]:
     [('x', ''), ('v...', 'mul'), ('v...', 'sin')]
     """
     cls, level = output.__class__, output.level
-    seen = {id(output)}
+    seen = {output}
     nodes = [output]
     stack = [output]
     while stack:
         for a in stack.pop()._args:
-            if a.__class__ is cls and a.level == level and id(a) not in seen:
-                seen.add(id(a))
+            if a.__class__ is cls and a.level == level and a not in seen:
+                seen.add(a)
                 nodes.append(a)
                 stack.append(a)
     nodes.sort(key=_creation)
@@ -55,7 +55,7 @@ def backpropagate(
     *,
     store: bool = False,
     on_edge: Callable[[Variable, int, Any], None] | None = None,
-) -> dict[int, Any]:
+) -> dict[Variable, Any]:
     """Run the reverse pass from ``output`` with cotangent ``seed``.
 
     Each node's adjoint is the sum of what its users send it; a node sends its adjoint
@@ -64,27 +64,27 @@ def backpropagate(
     ``on_edge(node, i, contribution)`` is told of every adjoint sent from ``node`` to
     its operand ``i``, in the order they are sent (the reverse trace tables use it).
 
-    Returns the adjoints of the leaves reached, keyed by ``id(leaf)``.
+    Returns the adjoints of the leaves reached, keyed by leaf. (Nodes hash by identity.)
 
     Examples
     --------
     >>> from autodiff import Variable
     >>> x = Variable(3.0)
-    >>> backpropagate(x * x, 1.0)[id(x)]
+    >>> backpropagate(x * x, 1.0)[x]
     6.0
     """
     cls, level = output.__class__, output.level
-    pending: dict[int, Any] = {id(output): seed}
-    leaves: dict[int, Any] = {}
+    pending: dict[Variable, Any] = {output: seed}
+    leaves: dict[Variable, Any] = {}
     for node in reversed(topological_order(output)):
-        g = pending.pop(id(node), None)
+        g = pending.pop(node, None)
         if g is None:
             continue
         if store:
             node._grad = g if node._grad is None else node._grad + g
         prim = node._prim
         if prim is None:
-            leaves[id(node)] = g
+            leaves[node] = g
             continue
         args = node._args
         out = node.value
@@ -95,8 +95,8 @@ def backpropagate(
             c = partials[0](out, a.value) * g  # type: ignore[misc]
             if c.__class__ is not float:
                 c = unbroadcast(c, shape_of(a.value))
-            prev = pending.get(id(a))
-            pending[id(a)] = c if prev is None else prev + c
+            prev = pending.get(a)
+            pending[a] = c if prev is None else prev + c
             continue
         vals = [a.value if a.__class__ is cls and a.level == level else a for a in args]
         vjps: Any = prim.vjps
@@ -110,7 +110,6 @@ def backpropagate(
                     c = vjps[i](g, out, *vals, **(node._params or {}))
                 if on_edge is not None:
                     on_edge(node, i, c)
-                key = id(a)
-                prev = pending.get(key)
-                pending[key] = c if prev is None else prev + c
+                prev = pending.get(a)
+                pending[a] = c if prev is None else prev + c
     return leaves
