@@ -89,14 +89,34 @@ def backpropagate(
         args = node._args
         out = node.value
         partials = prim.partials
-        if partials is not None and len(args) == 1 and on_edge is None:
-            # The common unary case: the one operand is this node's parent.
+        if partials is not None and on_edge is None and len(args) <= 2:
+            # The common cases, unrolled: a unary op (its operand is its parent) and a
+            # binary op with one or two parents.
             a = args[0]
-            c = partials[0](out, a.value) * g  # type: ignore[misc]
-            if c.__class__ is not float:
-                c = unbroadcast(c, shape_of(a.value))
-            prev = pending.get(a)
-            pending[a] = c if prev is None else prev + c
+            if len(args) == 1:
+                c = partials[0](out, a.value) * g  # type: ignore[misc]
+                if c.__class__ is not float:
+                    c = unbroadcast(c, shape_of(a.value))
+                prev = pending.get(a)
+                pending[a] = c if prev is None else prev + c
+                continue
+            b = args[1]
+            a_active = a.__class__ is cls and a.level == level
+            b_active = b.__class__ is cls and b.level == level
+            va = a.value if a_active else a
+            vb = b.value if b_active else b
+            if a_active:
+                c = partials[0](out, va, vb) * g  # type: ignore[misc]
+                if c.__class__ is not float:
+                    c = unbroadcast(c, shape_of(va))
+                prev = pending.get(a)
+                pending[a] = c if prev is None else prev + c
+            if b_active:
+                c = partials[1](out, va, vb) * g  # type: ignore[misc]
+                if c.__class__ is not float:
+                    c = unbroadcast(c, shape_of(vb))
+                prev = pending.get(b)
+                pending[b] = c if prev is None else prev + c
             continue
         vals = [a.value if a.__class__ is cls and a.level == level else a for a in args]
         vjps: Any = prim.vjps

@@ -65,14 +65,23 @@ class Variable(Tracer):
 
     def _apply(self, prim: P.Primitive, args: tuple[Any, ...], params: dict[str, Any]) -> Any:
         level = self.level
-        vals = [a.value if a.__class__ is Variable and a.level == level else a for a in args]
+        if len(args) == 1:  # unary: the operand is this variable's level
+            vals: Any = (args[0].value,)
+        elif len(args) == 2:
+            a, b = args
+            vals = (
+                a.value if a.__class__ is Variable and a.level == level else a,
+                b.value if b.__class__ is Variable and b.level == level else b,
+            )
+        else:
+            vals = [a.value if a.__class__ is Variable and a.level == level else a for a in args]
         for v in vals:
             if v.__class__ is not float and isinstance(v, Tracer):
                 value = P.apply(prim, *vals, **params)  # nested: a lower level computes it
                 break
         else:
             try:
-                value = prim.impl(*vals, **params)
+                value = prim.impl(*vals, **params) if params else prim.impl(*vals)
             except ValueError as error:
                 raise P.shape_error(prim, vals, error) from None
         node = object.__new__(Variable)
