@@ -134,6 +134,8 @@ class AdjointRow:
 class TraceTable:
     """An evaluation trace: primal rows and their tangents or adjoints.
 
+    It shows as a table in notebooks; :meth:`to_markdown` gives the same as text.
+
     Attributes
     ----------
     mode:
@@ -143,8 +145,6 @@ class TraceTable:
         output ``y``.
     adjoint_rows:
         Reverse mode only: the :class:`~autodiff.trace.AdjointRow` steps in the order they run.
-
-    It shows as a table in notebooks; :meth:`to_markdown` gives the same as text.
     """
 
     def __init__(

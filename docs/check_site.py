@@ -6,7 +6,7 @@ Run by ``nox -s site`` after the docs build::
 
 Every page is opened in light and in dark mode (furo follows the browser's colour
 scheme) and saved as a full-page PNG. A page fails the check when its text shows a
-traceback, an error output or a raw object repr (``<graphviz.graphs.Digraph at 0x…>``,
+traceback, an error output or a raw object repr in a cell's output (``<graphviz.graphs.Digraph at 0x…>``,
 ``<Figure size …>``), when its maths did not render, or when a graph or a plot is
 missing. MathJax normally comes from a CDN; with ``--mathjax`` the CDN requests are
 answered from a local ``node_modules`` folder (``npm install mathjax@4``), so the
@@ -61,7 +61,9 @@ def serve_cdn(node_modules: Path | None) -> Any:
 
 def check_page(page: Any, html: Path) -> list[str]:
     problems = []
-    text = page.inner_text("article")
+    # What the executed cells printed or displayed (not the prose, and not the API
+    # reference's docstring examples, which may show an expected traceback).
+    text = "\n".join(page.locator("div.cell_output").all_inner_texts())
     for what, pattern in BAD_TEXT:
         found = pattern.search(text)
         if found:
