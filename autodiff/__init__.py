@@ -4,6 +4,8 @@ Forward mode carries derivatives along with values in :class:`Dual` numbers; rev
 mode records a graph of :class:`Variable` nodes and walks it backwards. Both run on one
 table of primitives (:mod:`autodiff.primitives`), and the transforms (:func:`grad`,
 :func:`jvp`, :func:`vjp`, :func:`jacobian`, :func:`hessian`) build on them.
+:mod:`autodiff.nn`, :mod:`autodiff.optim` and :mod:`autodiff.datasets` train neural
+networks with reverse mode.
 
 >>> import autodiff as ad
 >>> ad.grad(lambda x: ad.sin(x) * x)(0.0)
@@ -12,6 +14,7 @@ table of primitives (:mod:`autodiff.primitives`), and the transforms (:func:`gra
 
 from importlib.metadata import PackageNotFoundError, version
 
+from autodiff import datasets, nn, optim
 from autodiff.draw import draw
 from autodiff.dual import Dual
 from autodiff.graph import topological_order
@@ -21,6 +24,7 @@ from autodiff.primitives import (
     cos,
     exp,
     log,
+    logaddexp,
     matmul,
     max,
     maximum,
@@ -59,6 +63,7 @@ __all__ = [
     "broadcast_to",
     "check_grad",
     "cos",
+    "datasets",
     "derivative",
     "draw",
     "exp",
@@ -67,11 +72,14 @@ __all__ = [
     "jacobian",
     "jvp",
     "log",
+    "logaddexp",
     "matmul",
     "max",
     "maximum",
     "mean",
     "minimum",
+    "nn",
+    "optim",
     "relu",
     "reshape",
     "sigmoid",

@@ -39,6 +39,7 @@ __all__ = [
     "divide",
     "exp",
     "log",
+    "logaddexp",
     "matmul",
     "max",
     "maximum",
@@ -580,6 +581,12 @@ where_p = _row(
     ),
     display="where({0}, {1}, {2})", partial_display=("", "[{0}]", "[not {0}]"),
 )  # fmt: skip
+logaddexp_p = _row(
+    "logaddexp", lambda x, y: _scalar(np.logaddexp(x, y)),
+    partials=(lambda out, x, y: exp(x - out), lambda out, x, y: exp(y - out)),
+    display="ln(e^{0} + e^{1})",
+    partial_display=("e^{0} / (e^{0} + e^{1})", "e^{1} / (e^{0} + e^{1})"),
+)  # fmt: skip
 
 matmul_p = _row(
     "matmul", lambda a, b: _scalar(np.matmul(a, b)),
@@ -822,6 +829,21 @@ def where(condition: Any, x: Operand, y: Operand) -> Any:
     array([1., 2.])
     """
     return apply(where_p, raw(condition), x, y)
+
+
+def logaddexp(x: Operand, y: Operand) -> Any:
+    """``log(exp(x) + exp(y))``, elementwise, computed without overflow for any ``x, y``.
+
+    Its partial derivatives are ``exp(x - out)`` and ``exp(y - out)``, the softmax
+    weights of ``x`` and ``y``; ``logaddexp(0, z)`` is the softplus ``log(1 + e^z)``,
+    whose derivative is ``sigmoid(z)``.
+
+    >>> logaddexp(0.0, 0.0)  # doctest: +NUMBER
+    0.693
+    >>> logaddexp(0.0, 1000.0)
+    1000.0
+    """
+    return apply(logaddexp_p, x, y)
 
 
 def matmul(a: Operand, b: Operand) -> Any:

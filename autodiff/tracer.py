@@ -363,6 +363,7 @@ def _numpy_tables() -> tuple[dict[Any, Callable[..., Any]], dict[Any, Callable[.
         np.absolute: _P.abs,
         np.maximum: _P.maximum,
         np.minimum: _P.minimum,
+        np.logaddexp: _P.logaddexp,
     }
     functions: dict[Any, Callable[..., Any]] = {
         np.sum: _P.sum,

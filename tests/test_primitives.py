@@ -208,6 +208,10 @@ DOMAINS: dict[str, Domain] = {
     "maximum": elementwise(_ANY, _ANY),
     "minimum": elementwise(_ANY, _ANY),
     "where": elementwise(condition, _ANY, _ANY, constants=(0,)),
+    "logaddexp": combine(
+        elementwise(_ANY, _ANY),
+        elementwise(uniform(-30.0, 30.0), uniform(-30.0, 30.0), tag="wide"),
+    ),
     "matmul": structural(
         Spec("matrix", ((2, 3), (3, 4))),
         Spec("matvec", ((2, 3), (3,))),

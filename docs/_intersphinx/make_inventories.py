@@ -121,6 +121,7 @@ NUMPY: list[Entry] = [
     ("numpy.double", "py:class", "reference/arrays.scalars.html#numpy.double"),
     # The sized aliases are documented as attributes of the numpy module.
     ("numpy.float64", "py:attribute", "reference/arrays.scalars.html#numpy.float64"),
+    ("numpy.integer", "py:class", "reference/arrays.scalars.html#numpy.integer"),
     (
         "numpy.random.Generator",
         "py:class",
