@@ -141,6 +141,36 @@ def site(session: nox.Session) -> None:
     )
 
 
+# The peers of `nox -s bench`, pinned so that runs compare like with like. torch is the
+# CPU wheel that pip finds on this machine's disk: an unpinned torch would pull a
+# multi-GB CUDA build.
+BENCH_PEERS = [
+    "micrograd==0.1.0",
+    "autograd==1.9.1",
+    "mygrad==2.5.0",
+    "torch==2.13.0",
+    "jax==0.10.2",
+    "jaxlib==0.10.2",
+    "threadpoolctl==3.8.0",
+]
+
+
+# pip, not uv: pip finds the torch wheel on disk (uv would download a CUDA build); the
+# torch 2.13.0 wheel is built for Python 3.11.
+@nox.session(python="3.11", venv_backend="virtualenv", default=False)
+def bench(session: nox.Session) -> None:
+    """Time autodiff against its peers (issue 5): ``nox -s bench``.
+
+    Prints a Markdown table and writes benchmarks/results.json and results.md (the
+    Performance page reads the JSON). ``nox -s bench -- --quick`` is a fast run with
+    fewer repeats and smaller sizes, written to .benchmarks/quick/ instead;
+    ``-- --only W1,W4 --libs autodiff,torch`` runs a subset. The install is
+    editable, so ``.nox/bench/bin/python -m benchmarks`` measures the working tree.
+    """
+    session.install("-e", ".", *BENCH_PEERS)
+    session.run("python", "-m", "benchmarks", *session.posargs)
+
+
 @nox.session
 def lint(session: nox.Session) -> None:
     """Lint and check the formatting with Ruff."""

@@ -64,15 +64,19 @@ myst_heading_anchors = 3
 # Every notebook runs at build time and a failing cell fails the build. In CI every
 # notebook is executed afresh ("force"). Locally the jupyter-cache skips notebooks whose
 # code did not change; since it hashes only the notebook's code, the cache lives in a
-# folder named after a hash of the package's sources, so any change in autodiff/
-# starts a new cache and every page runs again.
+# folder named after a hash of the package's sources (and the benchmark results the
+# Performance page reads), so any change in autodiff/ starts a new cache and every
+# page runs again.
 
 
 def _package_hash() -> str:
+    """A hash of what the pages' outputs depend on besides their own code."""
     digest = hashlib.sha256()
-    for path in sorted(PACKAGE.rglob("*.py")):
-        digest.update(path.relative_to(PACKAGE).as_posix().encode())
-        digest.update(path.read_bytes())
+    results = DOCS.parent / "benchmarks" / "results.json"  # read by the Performance page
+    for path in [*sorted(PACKAGE.rglob("*.py")), results]:
+        if path.exists():
+            digest.update(path.relative_to(DOCS.parent).as_posix().encode())
+            digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
 
 
