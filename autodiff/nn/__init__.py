@@ -95,6 +95,15 @@ def _positive_int(value: Any, what: str) -> int:
 # Modules
 
 
+def _mlp_sizes(sizes: Sequence[int], activation: str) -> list[int]:
+    """Check an MLP's ``[in, hidden..., out]`` sizes and its activation's name."""
+    checked = [_positive_int(n, "MLP sizes") for n in sizes]
+    if len(checked) < 2:
+        raise ValueError(f"MLP needs at least two sizes [in, ..., out], got {checked}")
+    _activation_function(activation)  # check the name
+    return checked
+
+
 class Module:
     """Base class of layers and networks: parameters, ``zero_grad`` and calling.
 
@@ -500,10 +509,7 @@ class MLP(Sequential):
         activation: _Activation = "tanh",
         rng: Seed = None,
     ) -> None:
-        sizes = [_positive_int(n, "MLP sizes") for n in sizes]
-        if len(sizes) < 2:
-            raise ValueError(f"MLP needs at least two sizes [in, ..., out], got {sizes}")
-        _activation_function(activation)  # check the name
+        sizes = _mlp_sizes(sizes, activation)
         gen = as_generator(rng)
         layers: list[Module] = []
         for i, (n_in, n_out) in enumerate(itertools.pairwise(sizes)):

@@ -36,7 +36,14 @@ from collections.abc import Sequence
 from typing import Any
 
 from autodiff._random import Seed, as_generator
-from autodiff.nn import Module, _Activation, _activation_function, _positive_int, init_uniform
+from autodiff.nn import (
+    Module,
+    _Activation,
+    _activation_function,
+    _mlp_sizes,
+    _positive_int,
+    init_uniform,
+)
 from autodiff.tracer import Tracer
 from autodiff.variable import Variable
 
@@ -217,10 +224,7 @@ class MLP(Module):
         activation: _Activation = "tanh",
         rng: Seed = None,
     ) -> None:
-        sizes = [_positive_int(n, "MLP sizes") for n in sizes]
-        if len(sizes) < 2:
-            raise ValueError(f"MLP needs at least two sizes [in, ..., out], got {sizes}")
-        _activation_function(activation)
+        sizes = _mlp_sizes(sizes, activation)
         gen = as_generator(rng)
         last = len(sizes) - 2
         self.layers = [
