@@ -27,7 +27,7 @@ from autodiff.dual import Dual
 from autodiff.graph import backpropagate, topological_order
 from autodiff.primitives import Primitive
 from autodiff.tracer import as_value, raw, shape_of
-from autodiff.transforms import _levels
+from autodiff.transforms import _levels, _zeros
 from autodiff.variable import Variable
 
 __all__ = ["AdjointRow", "TraceRow", "TraceTable", "trace_table"]
@@ -226,10 +226,6 @@ class TraceTable:
         )
 
 
-def _zeros(shape: tuple[int, ...]) -> Any:
-    return np.zeros(shape) if shape else 0.0
-
-
 def _input_names(f: Callable[..., Any], n: int) -> list[str]:
     try:
         params = list(inspect.signature(f).parameters.values())
@@ -293,12 +289,8 @@ def trace_table(
 
     if mode == "forward":
         dual_level = next(_levels)
-        values = [
-            Dual._new(v, np.ones(shape_of(v)) if shape_of(v) else 1.0, dual_level)
-            if k == wrt
-            else Dual._new(v, np.zeros(shape_of(v)) if shape_of(v) else 0.0, dual_level)
-            for k, v in enumerate(values)
-        ]
+        seeds = [_zeros(shape_of(v)) + (1.0 if k == wrt else 0.0) for k, v in enumerate(values)]
+        values = [Dual._new(v, t, dual_level) for v, t in zip(values, seeds, strict=True)]
     level = next(_levels)
     inputs = [Variable._leaf(v, level) for v in values]
     out = f(*inputs)
