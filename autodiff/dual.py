@@ -79,7 +79,7 @@ class Dual(Tracer):
         if prim.partials is not None:
             for i, a in enumerate(args):
                 if a.__class__ is Dual and a.level == level:
-                    t = prim.partials[i](out, *vals) * a.tangent  # type: ignore[misc]
+                    t = P.scale(prim.partials[i], a.tangent, out, *vals)  # type: ignore[arg-type]
                     tangent = t if tangent is None else tangent + t
             if out.__class__ is not float and shape_of(tangent) != shape_of(out):
                 tangent = P.broadcast_to(tangent, shape_of(out))

@@ -6,7 +6,9 @@ import operator
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from autodiff.primitives import unbroadcast
+import numpy as np
+
+from autodiff.primitives import one, scale, unbroadcast
 from autodiff.tracer import shape_of
 
 if TYPE_CHECKING:
@@ -64,7 +66,8 @@ def backpropagate(
     ``on_edge(node, i, contribution)`` is told of every adjoint sent from ``node`` to
     its operand ``i``, in the order they are sent (the reverse trace tables use it).
 
-    Returns the adjoints of the leaves reached, keyed by leaf. (Nodes hash by identity.)
+    Returns the adjoints of the leaves reached, keyed by leaf (nodes hash by identity).
+    A leaf's adjoint is an array of its own: never the seed, a view or another leaf's.
 
     Examples
     --------
@@ -76,25 +79,29 @@ def backpropagate(
     cls, level = output.__class__, output.level
     pending: dict[Variable, Any] = {output: seed}
     leaves: dict[Variable, Any] = {}
+    owned: set[int] = {id(seed)}  # arrays handed out already, or the caller's seed
     for node in reversed(topological_order(output)):
         g = pending.pop(node, None)
         if g is None:
             continue
+        prim = node._prim
+        if prim is None:  # an input: its gradient is an array of its own
+            g = leaves[node] = _own(g, owned)
         if store:
             node._grad = g if node._grad is None else node._grad + g
-        prim = node._prim
         if prim is None:
-            leaves[node] = g
             continue
         args = node._args
         out = node.value
         partials = prim.partials
         if partials is not None and on_edge is None and len(args) <= 2:
             # The common cases, unrolled: a unary op (its operand is its parent) and a
-            # binary op with one or two parents.
+            # binary op with one or two parents. A pass-through partial (`one`, as in
+            # x + y) sends the cotangent on as it is.
             a = args[0]
             if len(args) == 1:
-                c = partials[0](out, a.value) * g  # type: ignore[misc]
+                p = partials[0]
+                c = g if p is one else p(out, a.value) * g  # type: ignore[misc]
                 if c.__class__ is not float:
                     c = unbroadcast(c, shape_of(a.value))
                 prev = pending.get(a)
@@ -106,13 +113,15 @@ def backpropagate(
             va = a.value if a_active else a
             vb = b.value if b_active else b
             if a_active:
-                c = partials[0](out, va, vb) * g  # type: ignore[misc]
+                p = partials[0]
+                c = g if p is one else p(out, va, vb) * g  # type: ignore[misc]
                 if c.__class__ is not float:
                     c = unbroadcast(c, shape_of(va))
                 prev = pending.get(a)
                 pending[a] = c if prev is None else prev + c
             if b_active:
-                c = partials[1](out, va, vb) * g  # type: ignore[misc]
+                p = partials[1]
+                c = g if p is one else p(out, va, vb) * g  # type: ignore[misc]
                 if c.__class__ is not float:
                     c = unbroadcast(c, shape_of(vb))
                 prev = pending.get(b)
@@ -123,7 +132,7 @@ def backpropagate(
         for i, a in enumerate(args):
             if a.__class__ is cls and a.level == level:
                 if partials is not None:
-                    c = partials[i](out, *vals) * g  # type: ignore[misc]
+                    c = scale(partials[i], g, out, *vals)  # type: ignore[arg-type]
                     if c.__class__ is not float:
                         c = unbroadcast(c, shape_of(a.value))
                 else:
@@ -133,3 +142,16 @@ def backpropagate(
                 prev = pending.get(a)
                 pending[a] = c if prev is None else prev + c
     return leaves
+
+
+def _own(g: Any, owned: set[int]) -> Any:
+    """``g``, or a copy of it if it may be shared: a gradient handed out is the caller's.
+
+    Cotangents pass through sums unchanged and structural rules return views (a
+    broadcast, a reshape), so an array may be the seed, read-only, or another node's.
+    """
+    if g.__class__ is np.ndarray:
+        if id(g) in owned or g.base is not None:
+            g = g.copy()
+        owned.add(id(g))
+    return g

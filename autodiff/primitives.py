@@ -427,12 +427,24 @@ def _as_matrices(a: Any, b: Any) -> tuple[Any, Any, tuple[int, ...]]:
 
 
 def _matmul_vjp_lhs(g: Any, out: Any, a: Any, b: Any) -> Any:
+    na, nb = len(shape_of(a)), len(shape_of(b))
+    if na == 2 and nb == 2:  # the common cases first: ḡ bᵀ, and outer products
+        return matmul(g, transpose(b))
+    if na == 2 and nb == 1:
+        return reshape(g, (-1, 1)) * b
+    if na == 1 and nb == 2:
+        return matmul(b, g)
     a2, b2, shape2 = _as_matrices(a, b)
     ga = matmul(reshape(g, shape2), _matrix_transpose(b2))
     return reshape(unbroadcast(ga, shape_of(a2)), shape_of(a))
 
 
 def _matmul_vjp_rhs(g: Any, out: Any, a: Any, b: Any) -> Any:
+    na, nb = len(shape_of(a)), len(shape_of(b))
+    if na == 2 and nb <= 2:  # the common cases first: aᵀ ḡ, and an outer product
+        return matmul(transpose(a), g)
+    if na == 1 and nb == 2:
+        return reshape(a, (-1, 1)) * g
     a2, b2, shape2 = _as_matrices(a, b)
     gb = matmul(_matrix_transpose(a2), reshape(g, shape2))
     return reshape(unbroadcast(gb, shape_of(b2)), shape_of(b))
@@ -440,7 +452,7 @@ def _matmul_vjp_rhs(g: Any, out: Any, a: Any, b: Any) -> Any:
 
 def _sum_vjp(g: Any, out: Any, x: Any, axis: Any = None, keepdims: bool = False) -> Any:
     shape = shape_of(x)
-    if not keepdims:
+    if not keepdims and axis is not None:  # put the summed axes back, with size 1
         g = reshape(g, _keepdims_shape(shape, axis))
     return broadcast_to(g, shape)
 
@@ -455,6 +467,11 @@ def _max_jvp(t: Any, out: Any, x: Any, axis: Any = None, keepdims: bool = False)
 
 def _inverse_axes(axes: Sequence[int] | None) -> tuple[int, ...] | None:
     return None if axes is None else tuple(int(i) for i in np.argsort(axes))
+
+
+def _broadcast_to_impl(x: Any, shape: tuple[int, ...]) -> Any:
+    # A float is filled into a new array: quicker than NumPy's read-only broadcast view.
+    return np.full(shape, x) if x.__class__ is float else np.broadcast_to(x, shape)
 
 
 def _scatter_impl(g: Any, index: Any, shape: tuple[int, ...]) -> Array:
@@ -491,15 +508,40 @@ class _StackVJPs:
 # --------------------------------------------------------------------------------------
 # The table.
 
-_one: Rule = lambda out, *args: 1.0  # noqa: E731
-_minus_one: Rule = lambda out, *args: -1.0  # noqa: E731
+
+def one(out: Any, *args: Any) -> float:
+    """The partial derivative 1 (``∂(x + y)/∂x``): a *pass-through* operand.
+
+    The engines recognise this rule and pass the tangent or cotangent along as it is,
+    rather than multiplying it by 1 (which would copy an array).
+    """
+    return 1.0
+
+
+def minus_one(out: Any, *args: Any) -> float:
+    """The partial derivative -1 (``∂(x - y)/∂y``): the engines negate, not multiply."""
+    return -1.0
+
+
+def scale(partial: Rule, dot: Any, out: Any, *args: Any) -> Any:
+    """``partial(out, *args) · dot``: a tangent or cotangent through one local partial.
+
+    >>> scale(one, 2.0, None), scale(minus_one, 2.0, None), scale(lambda out, x: 3 * x, 2.0, None, 5.0)
+    (2.0, -2.0, 30.0)
+    """
+    if partial is one:
+        return dot
+    if partial is minus_one:
+        return -dot
+    return partial(out, *args) * dot
+
 
 add_p = _row(
-    "add", operator.add, partials=(_one, _one),
+    "add", operator.add, partials=(one, one),
     display="{0} + {1}", partial_display=("1", "1"),
 )  # fmt: skip
 sub_p = _row(
-    "sub", operator.sub, partials=(_one, _minus_one),
+    "sub", operator.sub, partials=(one, minus_one),
     display="{0} − {1}", partial_display=("1", "−1"),
 )  # fmt: skip
 mul_p = _row(
@@ -519,7 +561,7 @@ pow_p = _row(
     partial_display=(_power_partial_display, lambda x, y: f"{_power_display(x, y)} × ln {x}"),
 )  # fmt: skip
 neg_p = _row(
-    "neg", operator.neg, partials=(_minus_one,),
+    "neg", operator.neg, partials=(minus_one,),
     display="−{0}", partial_display=("−1",),
 )  # fmt: skip
 sin_p = _row(
@@ -596,7 +638,11 @@ matmul_p = _row(
 )  # fmt: skip
 sum_p = _row(
     "sum",
-    lambda x, axis=None, keepdims=False: _scalar(np.sum(x, axis=axis, keepdims=keepdims)),
+    lambda x, axis=None, keepdims=False: _scalar(
+        x.sum(axis, keepdims=keepdims)
+        if x.__class__ is np.ndarray
+        else np.sum(x, axis, keepdims=keepdims)
+    ),
     jvps=(lambda t, out, x, axis=None, keepdims=False: sum(t, axis, keepdims),),
     vjps=(_sum_vjp,),
     display="Σ {0}",
@@ -620,7 +666,7 @@ transpose_p = _row(
     display="{0}ᵀ",
 )  # fmt: skip
 broadcast_to_p = _row(
-    "broadcast_to", np.broadcast_to,
+    "broadcast_to", _broadcast_to_impl,
     jvps=(lambda t, out, x, shape: broadcast_to(t, shape),),
     vjps=(lambda g, out, x, shape: unbroadcast(g, shape_of(x)),),
     display="broadcast {0}",

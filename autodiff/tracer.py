@@ -47,10 +47,12 @@ def shape_of(x: Any) -> tuple[int, ...]:
     >>> shape_of(1.0), shape_of(np.zeros((2, 3)))
     ((), (2, 3))
     """
-    if x.__class__ is float:
-        return ()
     while isinstance(x, Tracer):
         x = x.value
+    if x.__class__ is float:
+        return ()
+    if x.__class__ is np.ndarray:
+        return x.shape  # type: ignore[no-any-return]
     return np.shape(x)
 
 

@@ -7,6 +7,7 @@ Each call opens a fresh differentiation level, so transforms nest (``grad(grad(f
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Callable, Sequence
 from typing import Any, Literal
 
@@ -40,6 +41,8 @@ def _plain(x: Any) -> Any:
 
 def _argnums(argnums: Any, nargs: int) -> tuple[int, ...]:
     """Check ``argnums`` (an int or a sequence of ints) and make it non-negative."""
+    if argnums.__class__ is int and 0 <= argnums < nargs:  # the common case, quickly
+        return (argnums,)
     nums = (argnums,) if isinstance(argnums, int) else argnums
     if not isinstance(nums, Sequence) or not all(
         isinstance(i, int) and not isinstance(i, bool) for i in nums
@@ -82,7 +85,7 @@ def value_and_grad(f: Function, argnums: ArgNums = 0) -> Callable[..., tuple[Any
         leaves = [by_position[i] for i in nums]  # a repeated argnum gets the same leaf
         out = f(*inputs)
         shape = shape_of(out)
-        if int(np.prod(shape)) != 1:
+        if math.prod(shape) != 1:
             raise ValueError(
                 f"grad needs a function with a single-element output, but it returned "
                 f"shape {shape}; use jacobian or vjp for other outputs"

@@ -240,3 +240,44 @@ def test_million_node_chain() -> None:
     assert x.grad == pytest.approx(c**n, rel=1e-8)  # e^0.1 ≈ 1.105
     assert y.value == pytest.approx(0.3 * c**n, rel=1e-8)
     del y  # freeing the deep chain must not crash either
+
+
+# -- gradients are arrays of their own ---------------------------------------------------
+# A pass-through partial (x + y) sends the cotangent on unchanged, and sum's rule returns
+# a read-only broadcast view: neither may leak into what the caller is handed.
+
+
+def test_pass_through_gradients_do_not_alias_the_seed_or_each_other() -> None:
+    x, y = Variable(np.ones(3)), Variable(np.ones(3))
+    seed = np.array([1.0, 2.0, 3.0])
+    (x + y).backward(seed)
+    assert_allclose(x.grad, seed)
+    assert_allclose(y.grad, seed)
+    assert x.grad is not seed
+    assert y.grad is not seed
+    assert x.grad is not y.grad
+    x.grad[0] = 100.0  # writable, and mutating it changes nothing else
+    assert seed[0] == 1.0
+    assert y.grad[0] == 1.0
+
+
+def test_gradient_of_a_sum_is_a_writable_array_of_its_own() -> None:
+    x = Variable(np.ones((2, 3)))
+    (x - 1.0).sum().backward()
+    assert x.grad.flags.writeable
+    assert x.grad.base is None
+    assert_allclose(x.grad, np.ones((2, 3)))
+    g = ad.grad(lambda v: ad.sum(v + 1.0))(np.zeros(4))
+    assert g.flags.writeable
+    assert g.base is None
+
+
+def test_a_pullback_does_not_return_the_cotangent_itself() -> None:
+    _, pullback = ad.vjp(lambda a, b: a - b, np.ones(2), np.ones(2))
+    ct = np.array([1.0, -2.0])
+    ga, gb = pullback(ct)
+    assert_allclose(ga, ct)
+    assert_allclose(gb, -ct)
+    assert ga is not ct
+    _, identity = ad.vjp(lambda a: a, np.ones(2))
+    assert identity(ct)[0] is not ct
