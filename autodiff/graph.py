@@ -39,7 +39,9 @@ def topological_order(output: Variable) -> list[Variable]:
     nodes = [output]
     stack = [output]
     while stack:
-        for a in stack.pop()._args:
+        node = stack.pop()
+        # the operands are in slots (_x, _y, then _rest); None where there are fewer
+        for a in (node._x, node._y, *node._rest) if node._rest else (node._x, node._y):
             if a.__class__ is cls and a.level == level and a not in seen:
                 seen.add(a)
                 nodes.append(a)
@@ -91,15 +93,15 @@ def backpropagate(
             node._grad = g if node._grad is None else node._grad + g
         if prim is None:
             continue
-        args = node._args
         out = node.value
         partials = prim.partials
-        if partials is not None and on_edge is None and len(args) <= 2:
+        if partials is not None and on_edge is None and not node._rest:
             # The common cases, unrolled: a unary op (its operand is its parent) and a
             # binary op with one or two parents. A pass-through partial (`one`, as in
             # x + y) sends the cotangent on as it is.
-            a = args[0]
-            if len(args) == 1:
+            a = node._x
+            b = node._y
+            if b is None:
                 p = partials[0]
                 c = g if p is one else p(out, a.value) * g  # type: ignore[misc]
                 if c.__class__ is not float:
@@ -107,7 +109,6 @@ def backpropagate(
                 prev = pending.get(a)
                 pending[a] = c if prev is None else prev + c
                 continue
-            b = args[1]
             a_active = a.__class__ is cls and a.level == level
             b_active = b.__class__ is cls and b.level == level
             va = a.value if a_active else a
@@ -127,6 +128,7 @@ def backpropagate(
                 prev = pending.get(b)
                 pending[b] = c if prev is None else prev + c
             continue
+        args = node._args
         vals = [a.value if a.__class__ is cls and a.level == level else a for a in args]
         vjps: Any = prim.vjps
         for i, a in enumerate(args):

@@ -222,6 +222,8 @@ def apply(prim: Primitive, *args: Any, **params: Any) -> Any:
     >>> apply(PRIMITIVES["mul"], Dual(3.0, 1.0), 4.0)
     Dual(value=12.0, tangent=4.0)
     """
+    if len(args) == 1 and not params and isinstance(args[0], Tracer):
+        return args[0]._unary(prim)  # the common case, quickly
     top: Tracer | None = None
     for a in args:
         if isinstance(a, Tracer):

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING, Any, ClassVar, NoReturn, Self, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, NoReturn, Self
 
 import numpy as np
 
@@ -100,19 +100,6 @@ def _operand(other: Any) -> Any:
 
 
 _NO_PARAMS: dict[str, Any] = {}
-_T = TypeVar("_T", bound="Tracer")
-
-
-def _binary(prim: Primitive, tracer: _T, other: Any, *, reflected: bool) -> _T:
-    """``tracer ∘ other`` (or ``other ∘ tracer``), with a fast path for the common case."""
-    kind = other.__class__
-    if kind is float or kind is int or (kind is tracer.__class__ and other.level == tracer.level):
-        args = (other, tracer) if reflected else (tracer, other)
-        return tracer._apply(prim, args, _NO_PARAMS)  # type: ignore[no-any-return]
-    o = _operand(other)
-    if o is NotImplemented:
-        return o  # type: ignore[no-any-return]
-    return _P.apply(prim, o, tracer) if reflected else _P.apply(prim, tracer, o)  # type: ignore[no-any-return]
 
 
 class Tracer:
@@ -138,6 +125,21 @@ class Tracer:
 
     def _apply(self, prim: Primitive, args: tuple[Any, ...], params: dict[str, Any]) -> Any:
         raise NotImplementedError  # pragma: no cover - implemented by Dual and Variable
+
+    def _unary(self, prim: Primitive) -> Self:
+        """``prim(self)``: every elementwise method (``x.sin()``) and ``-x``."""
+        return self._apply(prim, (self,), _NO_PARAMS)  # type: ignore[no-any-return]
+
+    def _binary(self, prim: Primitive, other: Any, reflected: bool) -> Self:
+        """``self ∘ other`` (or ``other ∘ self`` if ``reflected``): every binary operator."""
+        kind = other.__class__
+        if kind is float or kind is int or (kind is self.__class__ and other.level == self.level):
+            args = (other, self) if reflected else (self, other)
+            return self._apply(prim, args, _NO_PARAMS)  # type: ignore[no-any-return]
+        o = _operand(other)
+        if o is NotImplemented:
+            return o  # type: ignore[no-any-return]
+        return _P.apply(prim, o, self) if reflected else _P.apply(prim, self, o)  # type: ignore[no-any-return]
 
     # -- shape ---------------------------------------------------------------------------
     @property
@@ -167,43 +169,43 @@ class Tracer:
 
     # -- arithmetic ------------------------------------------------------------------------
     def __add__(self, other: Operand) -> Self:
-        return _binary(_P.add_p, self, other, reflected=False)
+        return self._binary(_P.add_p, other, False)
 
     def __radd__(self, other: float) -> Self:
-        return _binary(_P.add_p, self, other, reflected=True)
+        return self._binary(_P.add_p, other, True)
 
     def __sub__(self, other: Operand) -> Self:
-        return _binary(_P.sub_p, self, other, reflected=False)
+        return self._binary(_P.sub_p, other, False)
 
     def __rsub__(self, other: float) -> Self:
-        return _binary(_P.sub_p, self, other, reflected=True)
+        return self._binary(_P.sub_p, other, True)
 
     def __mul__(self, other: Operand) -> Self:
-        return _binary(_P.mul_p, self, other, reflected=False)
+        return self._binary(_P.mul_p, other, False)
 
     def __rmul__(self, other: float) -> Self:
-        return _binary(_P.mul_p, self, other, reflected=True)
+        return self._binary(_P.mul_p, other, True)
 
     def __truediv__(self, other: Operand) -> Self:
-        return _binary(_P.div_p, self, other, reflected=False)
+        return self._binary(_P.div_p, other, False)
 
     def __rtruediv__(self, other: float) -> Self:
-        return _binary(_P.div_p, self, other, reflected=True)
+        return self._binary(_P.div_p, other, True)
 
     def __pow__(self, other: Operand) -> Self:
-        return _binary(_P.pow_p, self, other, reflected=False)
+        return self._binary(_P.pow_p, other, False)
 
     def __rpow__(self, other: float) -> Self:
-        return _binary(_P.pow_p, self, other, reflected=True)
+        return self._binary(_P.pow_p, other, True)
 
     def __matmul__(self, other: Operand) -> Self:
-        return _binary(_P.matmul_p, self, other, reflected=False)
+        return self._binary(_P.matmul_p, other, False)
 
     def __rmatmul__(self, other: float) -> Self:
-        return _binary(_P.matmul_p, self, other, reflected=True)
+        return self._binary(_P.matmul_p, other, True)
 
     def __neg__(self) -> Self:
-        return self._apply(_P.neg_p, (self,), _NO_PARAMS)  # type: ignore[no-any-return]
+        return self._unary(_P.neg_p)
 
     def __pos__(self) -> Self:
         return self
@@ -237,43 +239,43 @@ class Tracer:
     # -- elementwise methods, as the seed writes them (`x.sin()`) -----------------------
     def sin(self) -> Self:
         """Sine; see :func:`autodiff.sin`."""
-        return self._apply(_P.sin_p, (self,), _NO_PARAMS)  # type: ignore[no-any-return]
+        return self._unary(_P.sin_p)
 
     def cos(self) -> Self:
         """Cosine; see :func:`autodiff.cos`."""
-        return self._apply(_P.cos_p, (self,), _NO_PARAMS)  # type: ignore[no-any-return]
+        return self._unary(_P.cos_p)
 
     def tan(self) -> Self:
         """Tangent; see :func:`autodiff.tan`."""
-        return self._apply(_P.tan_p, (self,), _NO_PARAMS)  # type: ignore[no-any-return]
+        return self._unary(_P.tan_p)
 
     def exp(self) -> Self:
         """Exponential; see :func:`autodiff.exp`."""
-        return self._apply(_P.exp_p, (self,), _NO_PARAMS)  # type: ignore[no-any-return]
+        return self._unary(_P.exp_p)
 
     def log(self) -> Self:
         """Natural logarithm; see :func:`autodiff.log`."""
-        return self._apply(_P.log_p, (self,), _NO_PARAMS)  # type: ignore[no-any-return]
+        return self._unary(_P.log_p)
 
     def sqrt(self) -> Self:
         """Square root; see :func:`autodiff.sqrt`."""
-        return self._apply(_P.sqrt_p, (self,), _NO_PARAMS)  # type: ignore[no-any-return]
+        return self._unary(_P.sqrt_p)
 
     def tanh(self) -> Self:
         """Hyperbolic tangent; see :func:`autodiff.tanh`."""
-        return self._apply(_P.tanh_p, (self,), _NO_PARAMS)  # type: ignore[no-any-return]
+        return self._unary(_P.tanh_p)
 
     def sigmoid(self) -> Self:
         """Logistic sigmoid; see :func:`autodiff.sigmoid`."""
-        return self._apply(_P.sigmoid_p, (self,), _NO_PARAMS)  # type: ignore[no-any-return]
+        return self._unary(_P.sigmoid_p)
 
     def relu(self) -> Self:
         """Rectified linear unit; see :func:`autodiff.relu`."""
-        return self._apply(_P.relu_p, (self,), _NO_PARAMS)  # type: ignore[no-any-return]
+        return self._unary(_P.relu_p)
 
     def abs(self) -> Self:
         """Absolute value; see :func:`autodiff.abs`."""
-        return self._apply(_P.abs_p, (self,), _NO_PARAMS)  # type: ignore[no-any-return]
+        return self._unary(_P.abs_p)
 
     # -- reductions and shape -------------------------------------------------------------
     def sum(self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Self:
