@@ -35,7 +35,7 @@ class Dual(Tracer):
     -0.1111111111111111
     """
 
-    __slots__ = ("level", "tangent", "value")
+    __slots__ = ("_batched", "level", "tangent", "value")
 
     def __init__(self, value: Any, tangent: Any = 0.0) -> None:
         value = as_value(value, "Dual")
@@ -51,16 +51,27 @@ class Dual(Tracer):
         self.value = value
         self.tangent = tangent
         self.level = 0
+        self._batched = False
 
     @classmethod
-    def _new(cls, value: Any, tangent: Any, level: int) -> Dual:
+    def _new(cls, value: Any, tangent: Any, level: int, batched: bool = False) -> Dual:
+        """A dual number at a transform's level.
+
+        With ``batched=True`` it carries a batch of tangents stacked along a leading
+        axis, shape ``(B, *value.shape)``: ``B`` directional derivatives in one pass
+        (how :func:`~autodiff.jacobian` gets every column at once). Every dual number
+        of one level is batched, or none is.
+        """
         dual = object.__new__(cls)
         dual.value = value
         dual.tangent = tangent
         dual.level = level
+        dual._batched = batched
         return dual
 
     def __repr__(self) -> str:
+        if self._batched:
+            return f"Dual(value={self.value!r}, tangents={self.tangent!r})"
         return f"Dual(value={self.value!r}, tangent={self.tangent!r})"
 
     def _apply(self, prim: P.Primitive, args: tuple[Any, ...], params: dict[str, Any]) -> Any:
@@ -75,6 +86,9 @@ class Dual(Tracer):
                 out = prim.impl(*vals, **params)
             except ValueError as error:
                 raise P.shape_error(prim, vals, error) from None
+        if self._batched:
+            tangents = _batched_tangent(prim, args, vals, out, params, level)
+            return Dual._new(out, tangents, level, batched=True)
         tangent: Any = None
         if prim.partials is not None:
             for i, a in enumerate(args):
@@ -95,3 +109,48 @@ class Dual(Tracer):
                     t = jvps[i](a.tangent, out, *vals, **params)
                     tangent = t if tangent is None else tangent + t
         return Dual._new(out, tangent, level)
+
+
+def _batched_tangent(
+    prim: P.Primitive,
+    args: tuple[Any, ...],
+    vals: list[Any],
+    out: Any,
+    params: dict[str, Any],
+    level: int,
+) -> Any:
+    """The output's batch of tangents, shape ``(B, *out.shape)``, from the operands' batches.
+
+    The same sums as in :meth:`Dual._apply`. An elementwise row's partial derivative has
+    (at most) the output's shape, so each operand's tangents get size-1 axes after the
+    batch axis to line up with it; a structural row uses its batched rule, or else its
+    unbatched rule once per tangent.
+    """
+    active = [a.__class__ is Dual and a.level == level for a in args]
+    tangent: Any = None
+    if prim.partials is not None:
+        ndim = len(shape_of(out))
+        for i, a in enumerate(args):
+            if active[i]:
+                t = prim.partials[i](out, *vals) * P.align(a.tangent, ndim)  # type: ignore[misc]
+                tangent = t if tangent is None else tangent + t
+        shape = (shape_of(tangent)[0], *shape_of(out))
+        return tangent if shape_of(tangent) == shape else P.broadcast_to(tangent, shape)
+    if prim.jvp is not None:
+        tangents = [a.tangent if on else None for a, on in zip(args, active, strict=True)]
+        if prim.batched_jvp is not None:
+            return prim.batched_jvp(tangents, out, *vals, **params)
+        n = next(shape_of(t)[0] for t in tangents if t is not None)
+        return P.stack(
+            [
+                prim.jvp([None if t is None else t[k] for t in tangents], out, *vals, **params)
+                for k in range(n)
+            ]
+        )
+    batched, jvps = prim.batched_jvps, prim.jvps
+    for i, a in enumerate(args):
+        if active[i]:
+            rule = batched[i] if batched is not None else P.each_tangent(jvps[i])  # type: ignore[index, arg-type]
+            t = rule(a.tangent, out, *vals, **params)
+            tangent = t if tangent is None else tangent + t
+    return tangent

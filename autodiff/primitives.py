@@ -6,7 +6,9 @@ it: forward mode computes ``ṫ_out = Σ partials[i] · ṫ_i`` and reverse mode
 ``ḡ_i += partials[i] · ḡ_out`` (summed back to the operand's shape when it was
 broadcast). A structural primitive (matmul, sum, reshape, indexing...) gives a
 Jacobian-vector product ``jvps[i](ṫ_i, out, *args)`` and a vector-Jacobian product
-``vjps[i](ḡ, out, *args)`` per operand instead.
+``vjps[i](ḡ, out, *args)`` per operand instead, and usually a *batched* forward rule
+``batched_jvps[i]`` that pushes many tangents at once, stacked along a leading axis
+(how ``jacobian(f, mode="forward")`` gets all its columns from one pass).
 
 Rules are written with this module's own functions, so a rule applied to a traced value
 is recorded too: that is what makes second derivatives (``grad(grad(f))``, ``hessian``)
@@ -86,6 +88,12 @@ class Primitive:
     jvp:
         A joint forward rule ``jvp(tangents, out, *args, **params)`` receiving every
         operand's tangent (``None`` for constants), for variadic operations.
+    batched_jvps, batched_jvp:
+        The same forward rules for a batch of tangents: each tangent has a leading
+        batch axis, shape ``(B, *arg.shape)``, and the result has shape
+        ``(B, *out.shape)``. Optional: without one, forward mode applies the unbatched
+        rule to each tangent of the batch and stacks the results. (Elementwise rows need
+        none: their partials serve batches too.)
     display:
         How a trace table writes the operation: a format string with ``{0}``, ``{1}``
         for the operands, or a function of the operands' texts.
@@ -102,6 +110,8 @@ class Primitive:
     """
 
     __slots__ = (
+        "batched_jvp",
+        "batched_jvps",
         "display",
         "impl",
         "jvp",
@@ -121,6 +131,8 @@ class Primitive:
         jvps: Sequence[Rule | None] | None = None,
         vjps: Sequence[Rule | None] | None = None,
         jvp: Rule | None = None,
+        batched_jvps: Sequence[Rule] | None = None,
+        batched_jvp: Rule | None = None,
         display: Display,
         partial_display: Sequence[Display] = (),
     ) -> None:
@@ -130,6 +142,8 @@ class Primitive:
         self.jvps = None if jvps is None else tuple(jvps)
         self.vjps = vjps
         self.jvp = jvp
+        self.batched_jvps = None if batched_jvps is None else tuple(batched_jvps)
+        self.batched_jvp = batched_jvp
         self.display = display
         self.partial_display = tuple(partial_display)
 
@@ -508,6 +522,136 @@ class _StackVJPs:
 
 
 # --------------------------------------------------------------------------------------
+# Batched forward rules. A batched tangent has a leading batch axis, shape (B, *x.shape),
+# and so has the result, (B, *out.shape): the rules are the unbatched ones with every
+# axis shifted by one.
+
+
+def align(t: Any, ndim: int) -> Any:
+    """A batched tangent with size-1 axes after the batch axis, to ``1 + ndim`` axes.
+
+    NumPy broadcasting aligns shapes on the right, so this pairs the tangent's element
+    axes with those of an ``ndim``-axis result, and leaves the batch axis in front.
+
+    >>> import numpy as np
+    >>> align(np.ones((5, 3)), 2).shape
+    (5, 1, 3)
+    """
+    shape = shape_of(t)
+    missing = ndim + 1 - len(shape)
+    return reshape(t, (shape[0], *(1,) * missing, *shape[1:])) if missing > 0 else t
+
+
+def each_tangent(jvp: Rule) -> Rule:
+    """A batched rule from an unbatched one: apply it to each tangent and stack them.
+
+    The fallback for a row, or an index form, without a batched rule of its own.
+    """
+
+    def batched(t: Any, out: Any, *args: Any, **params: Any) -> Any:
+        return stack([jvp(t[k], out, *args, **params) for k in range(shape_of(t)[0])])
+
+    return batched
+
+
+def _batched_shape(t: Any, out: Any) -> tuple[int, ...]:
+    return (shape_of(t)[0], *shape_of(out))
+
+
+def _sum_bjvp(t: Any, out: Any, x: Any, axis: Any = None, keepdims: bool = False) -> Any:
+    axes = tuple(a + 1 for a in _normalise_axes(axis, len(shape_of(x))))
+    return sum(t, axes, keepdims) if axes else t
+
+
+def _max_bjvp(t: Any, out: Any, x: Any, axis: Any = None, keepdims: bool = False) -> Any:
+    return _sum_bjvp(t * _argmax_mask(x, axis), out, x, axis, keepdims)
+
+
+def _transpose_bjvp(t: Any, out: Any, x: Any, axes: Sequence[int] | None = None) -> Any:
+    nd = len(shape_of(x))
+    order = range(nd - 1, -1, -1) if axes is None else axes
+    return transpose(t, (0, *(int(a) % nd + 1 for a in order)))
+
+
+def _matmul_bjvp(i: int) -> Rule:
+    """``t @ b`` (i = 0) or ``a @ t`` (i = 1) for a batch of tangents ``t``.
+
+    The operands are promoted to matrices as NumPy does, and the tangents get size-1
+    axes after the batch axis so the batch axis broadcasts in front of the other
+    operand's batch axes; the product is reshaped back to ``(B, *out.shape)``.
+    """
+
+    def rule(t: Any, out: Any, a: Any, b: Any) -> Any:
+        a2, b2, shape2 = _as_matrices(a, b)
+        operand = shape_of((a2, b2)[i])
+        n = shape_of(t)[0]
+        lifted = (n, *(1,) * (len(shape2) - len(operand)), *operand)
+        if shape_of(t) != lifted:
+            t = reshape(t, lifted)
+        product = matmul(t, b2) if i == 0 else matmul(a2, t)
+        shape = _batched_shape(product, out)
+        return product if shape_of(product) == shape else reshape(product, shape)
+
+    return rule
+
+
+def _index_tuple(index: Any) -> tuple[Any, ...]:
+    return index if isinstance(index, tuple) else (index,)
+
+
+def _batch_stays_first(index: tuple[Any, ...]) -> bool:
+    """Whether ``t[(slice(None), *index)]`` keeps the batch axis in front.
+
+    It does, unless the index has arrays (advanced indices) and a slice, ``None`` or
+    ``...`` separates two advanced indices: NumPy then moves the advanced indices' axes
+    to the front. (Integers count as advanced next to arrays, so they are counted here.)
+    """
+    basic = [isinstance(i, slice) or i is None or i is Ellipsis for i in index]
+    arrays = [
+        not b and not (isinstance(i, int | np.integer) and not isinstance(i, bool))
+        for i, b in zip(index, basic, strict=True)
+    ]
+    if not builtins.any(arrays):
+        return True
+    advanced = [k for k, b in enumerate(basic) if not b]
+    return advanced[-1] - advanced[0] + 1 == len(advanced)
+
+
+def _getitem_jvp(t: Any, out: Any, x: Any, index: Any) -> Any:
+    return t[index]
+
+
+def _getitem_bjvp(t: Any, out: Any, x: Any, index: Any) -> Any:
+    index = _index_tuple(index)
+    if not _batch_stays_first(index):
+        return each_tangent(_getitem_jvp)(t, out, x, index)
+    return t[(slice(None), *index)]
+
+
+def _scatter_jvp(t: Any, out: Any, g: Any, index: Any, shape: tuple[int, ...]) -> Any:
+    return _scatter(t, index, shape)
+
+
+def _scatter_bjvp(t: Any, out: Any, g: Any, index: Any, shape: tuple[int, ...]) -> Any:
+    index = _index_tuple(index)
+    if not _batch_stays_first(index):
+        return each_tangent(_scatter_jvp)(t, out, g, index, shape)
+    selected = np.ndim(raw(out)[index])  # g broadcasts to the selected elements
+    return _scatter(align(t, selected), (slice(None), *index), _batched_shape(t, out))
+
+
+def _stack_bjvp(tangents: Sequence[Any], out: Any, *args: Any, axis: int = 0) -> Any:
+    n = next(shape_of(t)[0] for t in tangents if t is not None)
+    return stack(
+        [
+            t if t is not None else np.zeros((n, *shape_of(a)))
+            for t, a in zip(tangents, args, strict=True)
+        ],
+        axis=axis % len(shape_of(out)) + 1,
+    )
+
+
+# --------------------------------------------------------------------------------------
 # The table.
 
 
@@ -636,6 +780,7 @@ matmul_p = _row(
     "matmul", lambda a, b: _scalar(np.matmul(a, b)),
     jvps=(lambda t, out, a, b: matmul(t, b), lambda t, out, a, b: matmul(a, t)),
     vjps=(_matmul_vjp_lhs, _matmul_vjp_rhs),
+    batched_jvps=(_matmul_bjvp(0), _matmul_bjvp(1)),
     display="{0} @ {1}",
 )  # fmt: skip
 sum_p = _row(
@@ -647,47 +792,55 @@ sum_p = _row(
     ),
     jvps=(lambda t, out, x, axis=None, keepdims=False: sum(t, axis, keepdims),),
     vjps=(_sum_vjp,),
+    batched_jvps=(_sum_bjvp,),
     display="Σ {0}",
 )  # fmt: skip
 max_p = _row(
     "max",
     lambda x, axis=None, keepdims=False: _scalar(np.max(x, axis=axis, keepdims=keepdims)),
-    jvps=(_max_jvp,), vjps=(_max_vjp,),
+    jvps=(_max_jvp,), vjps=(_max_vjp,), batched_jvps=(_max_bjvp,),
     display="max {0}",
 )  # fmt: skip
 reshape_p = _row(
     "reshape", np.reshape,
     jvps=(lambda t, out, x, shape: reshape(t, shape),),
     vjps=(lambda g, out, x, shape: reshape(g, shape_of(x)),),
+    batched_jvps=(lambda t, out, x, shape: reshape(t, _batched_shape(t, out)),),
     display="reshape {0}",
 )  # fmt: skip
 transpose_p = _row(
     "transpose", np.transpose,
     jvps=(lambda t, out, x, axes=None: transpose(t, axes),),
     vjps=(lambda g, out, x, axes=None: transpose(g, _inverse_axes(axes)),),
+    batched_jvps=(_transpose_bjvp,),
     display="{0}ᵀ",
 )  # fmt: skip
 broadcast_to_p = _row(
     "broadcast_to", _broadcast_to_impl,
     jvps=(lambda t, out, x, shape: broadcast_to(t, shape),),
     vjps=(lambda g, out, x, shape: unbroadcast(g, shape_of(x)),),
+    batched_jvps=(
+        lambda t, out, x, shape: broadcast_to(align(t, len(shape)), _batched_shape(t, out)),
+    ),
     display="broadcast {0}",
 )  # fmt: skip
 getitem_p = _row(
     "getitem", lambda x, index: _scalar(x[index]),
-    jvps=(lambda t, out, x, index: t[index],),
+    jvps=(_getitem_jvp,),
     vjps=(lambda g, out, x, index: _scatter(g, index, shape_of(x)),),
+    batched_jvps=(_getitem_bjvp,),
     display="{0}[…]",
 )  # fmt: skip
 scatter_p = _row(
     "scatter", _scatter_impl,
-    jvps=(lambda t, out, g, index, shape: _scatter(t, index, shape),),
+    jvps=(_scatter_jvp,),
     vjps=(lambda g, out, x, index, shape: g[index],),
+    batched_jvps=(_scatter_bjvp,),
     display="scatter {0}",
 )  # fmt: skip
 stack_p = _row(
     "stack", lambda *xs, axis=0: np.stack(xs, axis=axis),
-    jvp=_stack_jvp, vjps=_StackVJPs(),
+    jvp=_stack_jvp, vjps=_StackVJPs(), batched_jvp=_stack_bjvp,
     display="stack",
 )  # fmt: skip
 

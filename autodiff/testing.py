@@ -44,7 +44,7 @@ def central_difference(f: Callable[..., Any], *args: Any, eps: float = 1e-6) -> 
 
 
 def _forward_gradient(f: Callable[..., Any], values: list[Any]) -> tuple[Any, ...]:
-    """The gradient by forward mode: one jvp per input element (a forward Jacobian)."""
+    """The gradient by forward mode: a forward Jacobian (one pass, a tangent per element)."""
     jacobians = jacobian(f, mode="forward", argnums=tuple(range(len(values))))(*values)
     grads = []
     for j, x in zip(jacobians, values, strict=True):
@@ -66,8 +66,9 @@ def check_grad(f: Callable[..., Any], *args: Any, eps: float = 1e-6) -> float:
     """Check the gradient of a scalar function three ways and return the worst disagreement.
 
     The gradient with respect to every argument is computed by reverse mode
-    (:func:`~autodiff.grad`), by forward mode (one :func:`~autodiff.jvp` per input
-    element) and by :func:`~autodiff.testing.central_difference`. The result is the largest elementwise
+    (:func:`~autodiff.grad`), by forward mode (a forward :func:`~autodiff.jacobian`:
+    one pass carrying a tangent per input element) and by
+    :func:`~autodiff.testing.central_difference`. The result is the largest elementwise
     relative error between any two of them, ``|a - b| / max(1, |a|, |b|)`` (gradients
     smaller than 1 are compared absolutely, so the rounding noise of finite differences
     near a zero gradient is not magnified).

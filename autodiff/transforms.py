@@ -230,9 +230,10 @@ def jacobian(
 ) -> Function:
     """The Jacobian of ``f``, with shape ``out.shape + in.shape``.
 
-    ``mode="forward"`` builds it a column at a time (one :func:`jvp` per input element:
-    cheap for few inputs); ``mode="reverse"`` a row at a time (one pullback per output
-    element of a single recorded graph: cheap for few outputs).
+    ``mode="forward"`` builds every column in one forward pass that carries a batch of
+    tangents, one per input element (cheap for few inputs); ``mode="reverse"`` a row at
+    a time (one pullback per output element of a single recorded graph: cheap for few
+    outputs).
 
     Examples
     --------
@@ -261,19 +262,34 @@ def jacobian(
 
 
 def _jacobian_forward(f: Function, args: tuple[Any, ...], i: int) -> Any:
+    """Every column of the Jacobian from one forward pass with a batch of tangents.
+
+    Argument ``i`` carries the whole basis, ``eye(n)`` shaped ``(n, *in_shape)``, as a
+    batched dual number; the other arguments stay constants. The output's tangents,
+    ``(n, *out_shape)``, are the Jacobian's columns: moving the batch axis last gives
+    ``out_shape + in_shape``.
+    """
     in_shape = shape_of(args[i])
-    zeros = [_zeros(shape_of(a)) for a in args]
-    columns = []
-    out_shape: tuple[int, ...] = ()
-    for k in range(max(1, int(np.prod(in_shape)))):
-        tangents = list(zeros)
-        tangents[i] = _basis(in_shape, k)
+    if not in_shape:  # a single column: one plain jvp
+        tangents = [_zeros(shape_of(a)) for a in args]
+        tangents[i] = 1.0
         out, column = jvp(f, args, tangents)
-        out_shape = shape_of(out)
-        columns.append(P.broadcast_to(column, out_shape) if out_shape else column)
-    if not in_shape:
-        return columns[0]
-    return P.reshape(P.stack(columns, axis=-1), out_shape + in_shape)
+        return P.broadcast_to(column, shape_of(out)) if shape_of(out) else column
+    n = int(np.prod(in_shape))
+    level = next(_levels)
+    inputs = list(args)
+    inputs[i] = Dual._new(args[i], np.eye(n).reshape(n, *in_shape), level, batched=True)
+    out = f(*inputs)
+    out_shape = shape_of(out)
+    if isinstance(out, Dual) and out.level == level:
+        columns = out.tangent
+    else:  # the output does not depend on the input
+        columns = np.zeros((n, *out_shape))
+    if out_shape:
+        columns = P.transpose(columns, (*range(1, len(out_shape) + 1), 0))
+    if len(in_shape) == 1:
+        return columns  # already out_shape + in_shape
+    return P.reshape(columns, out_shape + in_shape)
 
 
 def _jacobian_reverse(f: Function, args: tuple[Any, ...], nums: tuple[int, ...]) -> list[Any]:
@@ -298,10 +314,10 @@ def _jacobian_reverse(f: Function, args: tuple[Any, ...], nums: tuple[int, ...])
 def hessian(f: Function, argnums: ArgNums = 0) -> Function:
     """The Hessian of a scalar function: forward mode over reverse mode.
 
-    It is ``jacobian(grad(f), mode="forward")``: one Hessian-vector product per input
-    element, each a reverse pass whose arithmetic runs on dual numbers. With a tuple
-    ``argnums`` the result is a nested tuple of blocks ``∂²f/∂args[i]∂args[j]``, as in
-    JAX.
+    It is ``jacobian(grad(f), mode="forward")``: a single reverse pass whose arithmetic
+    runs on dual numbers carrying one tangent per input element, so it computes every
+    Hessian-vector product at once. With a tuple ``argnums`` the result is a nested
+    tuple of blocks ``∂²f/∂args[i]∂args[j]``, as in JAX.
 
     Examples
     --------

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import pytest
@@ -265,6 +265,52 @@ def test_jacobian_argnums() -> None:
         assert_allclose(ad.jacobian(f, mode=mode, argnums=1)(x, y), x, rtol=0)
 
 
+@pytest.mark.parametrize("inst", INSTANCES, ids=INSTANCE_IDS)
+def test_forward_jacobian_on_the_catalogue(inst: Instance) -> None:
+    """One batched forward pass per argument: the reverse Jacobian, and central differences."""
+    args = inst.sample()
+    f = inst.case.f
+    for k, a in enumerate(args):
+        forward = ad.jacobian(f, mode="forward", argnums=k)(*args)
+        reverse = ad.jacobian(f, mode="reverse", argnums=k)(*args)
+        assert np.shape(forward) == np.shape(f(*args)) + np.shape(a)
+        assert_allclose(as_array(forward), as_array(reverse), rtol=1e-12, atol=1e-14)
+        numeric = numeric_jacobian(f, args, k)
+        assert_allclose(as_array(forward), numeric, rtol=1e-5, atol=1e-6)
+
+
+def test_forward_jacobian_takes_one_pass() -> None:
+    calls = []
+
+    def f(x: Any, y: Any) -> Any:
+        calls.append(1)
+        return ad.tanh(x[:, None] * y) @ np.ones(4)
+
+    x, y = np.linspace(-1.0, 1.0, 5), np.array([0.5, -0.25, 1.0, 2.0])
+    jx, jy = ad.jacobian(f, argnums=(0, 1))(x, y)
+    assert len(calls) == 2  # one pass per argument, not one per input element
+    assert np.shape(jx) == (5, 5)
+    assert np.shape(jy) == (5, 4)
+    reverse = ad.jacobian(f, mode="reverse", argnums=(0, 1))(x, y)
+    assert_allclose(jx, reverse[0], rtol=1e-13, atol=1e-15)
+    assert_allclose(jy, reverse[1], rtol=1e-13, atol=1e-15)
+
+
+@pytest.mark.parametrize(
+    ("f", "x"),
+    [
+        (lambda x: np.ones((2, 3)), np.arange(4.0)),
+        (lambda x: 2.0, np.ones((2, 2))),
+        (lambda x: x * 0.0 + 1.0, np.ones((2, 2))),
+    ],
+    ids=["constant_array", "constant_scalar", "zero_derivative"],
+)
+def test_forward_jacobian_of_a_constant_is_zero(f: Callable[[Any], Any], x: Any) -> None:
+    jac = ad.jacobian(f)(x)
+    assert np.shape(jac) == np.shape(f(x)) + np.shape(x)
+    assert_allclose(jac, np.zeros(np.shape(jac)), rtol=0, atol=0)
+
+
 def test_jacobian_bad_mode() -> None:
     with pytest.raises(ValueError, match="sideways"):
         ad.jacobian(lambda x: x, mode="sideways")(1.0)  # type: ignore[arg-type]
@@ -283,6 +329,19 @@ def test_hessian_of_rosenbrock(x: np.ndarray[Any, Any]) -> None:
     assert_allclose(h, rosenbrock_hessian(x), rtol=1e-13)
     # reverse over reverse agrees
     assert_allclose(ad.jacobian(ad.grad(rosenbrock), mode="reverse")(x), h, rtol=1e-13)
+
+
+def test_hessian_of_rosenbrock_n30() -> None:
+    """The benchmark's Hessian (W6): one batched pass, equal to the analytic one."""
+    x = np.random.default_rng(6).uniform(-1.5, 1.5, 30)
+    h = ad.hessian(rosenbrock)(x)
+    assert_allclose(h, rosenbrock_hessian(x), rtol=1e-13, atol=1e-12)
+    # column by column: each a Hessian-vector product of an unbatched forward pass
+    for k in range(0, 30, 7):
+        e = np.zeros(30)
+        e[k] = 1.0
+        _, column = ad.jvp(ad.grad(rosenbrock), (x,), (e,))
+        assert_allclose(h[:, k], column, rtol=1e-14, atol=1e-12)
 
 
 def test_hessian_of_a_scalar_function() -> None:
@@ -347,6 +406,55 @@ def test_jacobian_of_grad_is_the_hessian() -> None:
     for mode in ("forward", "reverse"):
         h = ad.jacobian(ad.grad(rosenbrock), mode=mode)(x)
         assert_allclose(h, expected, rtol=1e-12)
+
+
+def _g(x: Any) -> Any:
+    return ad.tanh(A @ x) * ad.sum(x**2)  # (2,) from (3,)
+
+
+X3 = np.array([0.3, -0.7, 1.1])
+
+
+def test_jacobian_of_a_jacobian() -> None:
+    modes: tuple[Literal["forward", "reverse"], ...] = ("forward", "reverse")
+    results = {
+        (outer, inner): ad.jacobian(ad.jacobian(_g, mode=inner), mode=outer)(X3)
+        for outer in modes
+        for inner in modes
+    }
+    reference = results["reverse", "reverse"]
+    assert np.shape(reference) == (2, 3, 3)
+    for result in results.values():
+        assert_allclose(result, reference, rtol=1e-12, atol=1e-14)
+    numeric = numeric_jacobian(ad.jacobian(_g), [X3], 0)
+    assert_allclose(reference, numeric, rtol=1e-6, atol=1e-8)
+
+
+@pytest.mark.parametrize("outer", [ad.grad, lambda f: ad.jacobian(f, mode="forward")])
+def test_derivative_of_a_forward_jacobians_sum(outer: Callable[..., Any]) -> None:
+    def total(x: Any) -> Any:
+        return ad.sum(ad.jacobian(_g)(x))
+
+    expected = ad.grad(lambda x: ad.sum(ad.jacobian(_g, mode="reverse")(x)))(X3)
+    assert_allclose(outer(total)(X3), expected, rtol=1e-12, atol=1e-14)
+    assert_allclose(expected, numeric_jacobian(total, [X3], 0), rtol=1e-6, atol=1e-8)
+
+
+def test_hessian_with_tuple_argnums_of_arrays() -> None:
+    def f(x: Any, y: Any) -> Any:
+        return ad.sum(ad.sin(x)[:, None] * y**2) + ad.sum(x * x) * y[0]
+
+    x, y = np.array([0.1, 0.7]), np.array([1.5, -0.5, 2.0])
+    blocks = ad.hessian(f, argnums=(0, 1))(x, y)
+    args = [x, y]
+    for i in range(2):
+        for j in range(2):
+            gradient_i = ad.grad(f, argnums=i)
+            numeric = numeric_jacobian(gradient_i, args, j)
+            assert np.shape(blocks[i][j]) == np.shape(args[i]) + np.shape(args[j])
+            assert_allclose(blocks[i][j], numeric, rtol=1e-6, atol=1e-8)
+            reverse = ad.jacobian(gradient_i, mode="reverse", argnums=j)(x, y)
+            assert_allclose(blocks[i][j], reverse, rtol=1e-12, atol=1e-14)
 
 
 def test_hessian_matches_finite_differences_of_the_gradient_on_the_catalogue() -> None:
