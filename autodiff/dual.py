@@ -132,7 +132,7 @@ def _batched_tangent(
         ndim = len(shape_of(out))
         for i, a in enumerate(args):
             if active[i]:
-                t = prim.partials[i](out, *vals) * P.align(a.tangent, ndim)  # type: ignore[misc]
+                t = P.scale(prim.partials[i], P.align(a.tangent, ndim), out, *vals)  # type: ignore[arg-type]
                 tangent = t if tangent is None else tangent + t
         shape = (shape_of(tangent)[0], *shape_of(out))
         return tangent if shape_of(tangent) == shape else P.broadcast_to(tangent, shape)
