@@ -693,3 +693,29 @@ def test_catalogue_grad_types_follow_the_inputs(inst: Instance) -> None:
         else:
             assert isinstance(leaf.grad, np.ndarray)
             assert leaf.grad.shape == a.shape
+
+
+# Operators on plain values build their node directly (Variable._binary); every other
+# kind of operand takes the general route. Both must give the same values and gradients.
+@pytest.mark.parametrize(
+    "other", [3, 3.0, np.float64(3.0), np.int64(3), True, np.array(3.0), [3.0, 3.0]]
+)
+@pytest.mark.parametrize(
+    "op",
+    [
+        lambda a, b: a + b, lambda a, b: b + a, lambda a, b: a - b, lambda a, b: b - a,
+        lambda a, b: a * b, lambda a, b: b * a, lambda a, b: a / b, lambda a, b: b / a,
+        lambda a, b: a**b, lambda a, b: b**a,
+    ],
+)  # fmt: skip
+def test_operators_on_every_kind_of_constant(op: Callable[[Any, Any], Any], other: Any) -> None:
+    x = Variable(2.0)
+    out = ad.sum(op(x, other))
+    out.backward()
+    reference = op(2.0, np.asarray(other, dtype=np.float64))
+    assert_allclose(out.value, np.sum(reference))
+    expected = (
+        np.sum(op(2.0 + 1e-6, np.asarray(other, dtype=np.float64)))
+        - np.sum(op(2.0 - 1e-6, np.asarray(other, dtype=np.float64)))
+    ) / 2e-6
+    assert_allclose(x.grad, expected, rtol=1e-6)
