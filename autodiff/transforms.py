@@ -94,7 +94,9 @@ def value_and_grad(f: Function, argnums: ArgNums = 0) -> Callable[..., tuple[Any
             adjoints = backpropagate(out, np.ones(shape) if shape else 1.0)
         else:
             adjoints = {}
-        grads = tuple(_plain(adjoints.get(v, _zeros(shape_of(v.value)))) for v in leaves)
+        grads = tuple(
+            _plain(adjoints[v] if v in adjoints else _zeros(shape_of(v.value))) for v in leaves
+        )
         value = _primal_of(out, level)
         return value, grads[0] if isinstance(argnums, int) else grads
 
@@ -210,7 +212,9 @@ def vjp(f: Function, *primals: Any) -> tuple[Any, Callable[[Any], tuple[Any, ...
             adjoints = backpropagate(out, ct)
         else:
             adjoints = {}
-        return tuple(_plain(adjoints.get(v, _zeros(shape_of(v.value)))) for v in leaves)
+        return tuple(
+            _plain(adjoints[v] if v in adjoints else _zeros(shape_of(v.value))) for v in leaves
+        )
 
     return _primal_of(out, level), pullback
 
