@@ -59,6 +59,7 @@ def backpropagate(
     *,
     store: bool = False,
     on_edge: Callable[[Variable, int, Any], None] | None = None,
+    consume: bool = False,
 ) -> dict[Variable, Any]:
     """Run the reverse pass from ``output`` with cotangent ``seed``.
 
@@ -67,6 +68,9 @@ def backpropagate(
     node's ``grad`` accumulates its adjoint (what :meth:`autodiff.Variable.backward` does).
     ``on_edge(node, i, contribution)`` is told of every adjoint sent from ``node`` to
     its operand ``i``, in the order they are sent (the reverse trace tables use it).
+    With ``consume=True`` the sweep cuts each node from its operands once it is done,
+    so a forward value is freed soon after the last rule that needs it, not at the end
+    (the transforms use it: their graphs are their own, never walked twice).
 
     Returns the adjoints of the leaves reached, keyed by leaf (nodes hash by identity).
     A leaf's adjoint is an array of its own: never the seed, a view or another leaf's.
@@ -82,7 +86,14 @@ def backpropagate(
     pending: dict[Variable, Any] = {output: seed}
     leaves: dict[Variable, Any] = {}
     owned: set[int] = {id(seed)}  # arrays handed out already, or the caller's seed
-    for node in reversed(topological_order(output)):
+    nodes = topological_order(output)
+    done: Variable | None = None  # with consume: the node before, to cut from its operands
+    while nodes:
+        if done is not None:
+            done._x = done._y = None
+            done._rest = ()
+        node = nodes.pop()
+        done = node if consume and node._prim is not None else None
         g = pending.pop(node, None)
         if g is None:
             continue
@@ -128,22 +139,34 @@ def backpropagate(
                 prev = pending.get(b)
                 pending[b] = c if prev is None else prev + c
             continue
-        args = node._args
-        vals = [a.value if a.__class__ is cls and a.level == level else a for a in args]
-        vjps: Any = prim.vjps
-        for i, a in enumerate(args):
-            if a.__class__ is cls and a.level == level:
-                if partials is not None:
-                    c = scale(partials[i], g, out, *vals)  # type: ignore[arg-type]
-                    if c.__class__ is not float:
-                        c = unbroadcast(c, shape_of(a.value))
-                else:
-                    c = vjps[i](g, out, *vals, **(node._params or {}))
-                if on_edge is not None:
-                    on_edge(node, i, c)
-                prev = pending.get(a)
-                pending[a] = c if prev is None else prev + c
+        _send(node, g, pending, on_edge)
     return leaves
+
+
+def _send(
+    node: Variable,
+    g: Any,
+    pending: dict[Variable, Any],
+    on_edge: Callable[[Variable, int, Any], None] | None,
+) -> None:
+    """The general case of the sweep: send ``node``'s adjoint ``g`` to every parent."""
+    cls, level, prim, out = node.__class__, node.level, node._prim, node.value
+    assert prim is not None  # an input has nothing to send
+    args = node._args
+    vals = [a.value if a.__class__ is cls and a.level == level else a for a in args]
+    partials, vjps = prim.partials, prim.vjps
+    for i, a in enumerate(args):
+        if a.__class__ is cls and a.level == level:
+            if partials is not None:
+                c = scale(partials[i], g, out, *vals)  # type: ignore[arg-type]
+                if c.__class__ is not float:
+                    c = unbroadcast(c, shape_of(a.value))
+            else:
+                c = vjps[i](g, out, *vals, **(node._params or {}))  # type: ignore[index, misc]
+            if on_edge is not None:
+                on_edge(node, i, c)
+            prev = pending.get(a)
+            pending[a] = c if prev is None else prev + c
 
 
 def _own(g: Any, owned: set[int]) -> Any:

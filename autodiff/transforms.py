@@ -91,7 +91,7 @@ def value_and_grad(f: Function, argnums: ArgNums = 0) -> Callable[..., tuple[Any
                 f"shape {shape}; use jacobian or vjp for other outputs"
             )
         if isinstance(out, Variable) and out.level == level:
-            adjoints = backpropagate(out, np.ones(shape) if shape else 1.0)
+            adjoints = backpropagate(out, np.ones(shape) if shape else 1.0, consume=True)
         else:
             adjoints = {}
         grads = tuple(

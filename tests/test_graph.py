@@ -281,3 +281,32 @@ def test_a_pullback_does_not_return_the_cotangent_itself() -> None:
     assert ga is not ct
     _, identity = ad.vjp(lambda a: a, np.ones(2))
     assert identity(ct)[0] is not ct
+
+
+def test_grad_frees_the_forward_values_as_the_reverse_sweep_goes() -> None:
+    # grad's graph is its own, so its sweep cuts each node from its operands once the
+    # node is done: an intermediate value is freed as soon as no rule needs it, as in
+    # hand-written backprop (and PyTorch), instead of living to the end of the sweep.
+    import weakref
+
+    from autodiff.primitives import Primitive, apply
+
+    refs: list[weakref.ref[Any]] = []
+    freed: list[list[bool]] = []
+
+    def probe_partial(out: Any, x: Any) -> float:  # the first op: the sweep's last rule
+        freed.append([r() is None for r in refs])
+        return 1.0
+
+    probe = Primitive("probe", lambda x: x * 1.0, partials=(probe_partial,), display="{0}")
+
+    def f(x: Any) -> Any:
+        a = apply(probe, x) * 2.0
+        refs.append(weakref.ref(a.value))
+        b = ad.sin(a)
+        refs.append(weakref.ref(b.value))
+        return ad.sum(b)
+
+    x = np.linspace(0.0, 1.0, 5)
+    assert_allclose(ad.grad(f)(x), 2.0 * np.cos(2.0 * x))
+    assert freed == [[True, True]]
