@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import operator
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -87,13 +87,7 @@ def backpropagate(
     leaves: dict[Variable, Any] = {}
     owned: set[int] = {id(seed)}  # arrays handed out already, or the caller's seed
     nodes = topological_order(output)
-    done: Variable | None = None  # with consume: the node before, to cut from its operands
-    while nodes:
-        if done is not None:
-            done._x = done._y = None
-            done._rest = ()
-        node = nodes.pop()
-        done = node if consume and node._prim is not None else None
+    for node in _consumed(nodes) if consume else reversed(nodes):
         g = pending.pop(node, None)
         if g is None:
             continue
@@ -141,6 +135,18 @@ def backpropagate(
             continue
         _send(node, g, pending, on_edge)
     return leaves
+
+
+def _consumed(nodes: list[Variable]) -> Iterator[Variable]:
+    """The nodes, last to first, each cut from its operands once its turn is over.
+
+    Nothing else then holds a node whose users are all done, so its value is freed.
+    """
+    while nodes:
+        node = nodes.pop()
+        yield node
+        node._x = node._y = None
+        node._rest = ()
 
 
 def _send(

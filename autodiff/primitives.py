@@ -334,6 +334,8 @@ def _abs_impl(x: Any) -> Any:
 
 def _step(x: Any) -> Any:
     """1 where x > 0, else 0 (the derivative of relu, with relu'(0) = 0)."""
+    if x.__class__ is float:
+        return 1.0 if x > 0 else 0.0
     x = raw(x)
     if isinstance(x, np.ndarray):
         return (x > 0).astype(np.float64)
