@@ -231,6 +231,8 @@ def jacobian(
     f: Function,
     mode: Literal["forward", "reverse"] = "forward",
     argnums: ArgNums = 0,
+    *,
+    chunk_size: int | None = None,
 ) -> Function:
     """The Jacobian of ``f``, with shape ``out.shape + in.shape``.
 
@@ -238,6 +240,11 @@ def jacobian(
     tangents, one per input element (cheap for few inputs); ``mode="reverse"`` a row at
     a time (one pullback per output element of a single recorded graph: cheap for few
     outputs).
+
+    A forward pass holds its batch of tangents for every intermediate value at once,
+    ``n`` times the memory of one pass for ``n`` input elements. ``chunk_size=k`` caps
+    that: the columns are computed ``k`` at a time, in ``ceil(n / k)`` passes (as in
+    ``torch.func.jacfwd``). Reverse mode already takes one row per pass.
 
     Examples
     --------
@@ -249,15 +256,19 @@ def jacobian(
     >>> jacobian(f, mode="reverse")(np.array([1.0, 1.0]))
     array([[1., 2.],
            [3., 4.]])
+    >>> jacobian(f, chunk_size=1)(np.array([1.0, 1.0]))  # two passes of one tangent
+    array([[1., 2.],
+           [3., 4.]])
     """
     if mode not in ("forward", "reverse"):
         raise ValueError(f"jacobian: mode must be 'forward' or 'reverse', not {mode!r}")
+    _check_chunk_size(chunk_size)
 
     def jacobian_f(*args: Any) -> Any:
         nums = _argnums(argnums, len(args))
         args = tuple(as_value(a, "jacobian") for a in args)
         if mode == "forward":
-            jacs = [_jacobian_forward(f, args, i) for i in nums]
+            jacs = [_jacobian_forward(f, args, i, chunk_size) for i in nums]
         else:
             jacs = _jacobian_reverse(f, args, nums)
         return jacs[0] if isinstance(argnums, int) else tuple(jacs)
@@ -265,13 +276,24 @@ def jacobian(
     return jacobian_f
 
 
-def _jacobian_forward(f: Function, args: tuple[Any, ...], i: int) -> Any:
-    """Every column of the Jacobian from one forward pass with a batch of tangents.
+def _check_chunk_size(chunk_size: Any) -> None:
+    if chunk_size is None:
+        return
+    if not isinstance(chunk_size, int) or isinstance(chunk_size, bool):
+        raise TypeError(f"chunk_size must be a positive int or None, not {chunk_size!r}")
+    if chunk_size < 1:
+        raise ValueError(f"chunk_size must be a positive int or None, not {chunk_size}")
 
-    Argument ``i`` carries the whole basis, ``eye(n)`` shaped ``(n, *in_shape)``, as a
-    batched dual number; the other arguments stay constants. The output's tangents,
-    ``(n, *out_shape)``, are the Jacobian's columns: moving the batch axis last gives
-    ``out_shape + in_shape``.
+
+def _jacobian_forward(
+    f: Function, args: tuple[Any, ...], i: int, chunk_size: int | None = None
+) -> Any:
+    """Every column of the Jacobian from forward passes with a batch of tangents.
+
+    Argument ``i`` carries the basis, ``eye(n)`` shaped ``(n, *in_shape)`` (or
+    ``chunk_size`` rows of it per pass), as a batched dual number; the other arguments
+    stay constants. The output's tangents, ``(n, *out_shape)``, are the Jacobian's
+    columns: moving the batch axis last gives ``out_shape + in_shape``.
     """
     in_shape = shape_of(args[i])
     if not in_shape:  # a single column: one plain jvp
@@ -280,20 +302,34 @@ def _jacobian_forward(f: Function, args: tuple[Any, ...], i: int) -> Any:
         out, column = jvp(f, args, tangents)
         return P.broadcast_to(column, shape_of(out)) if shape_of(out) else column
     n = int(np.prod(in_shape))
-    level = next(_levels)
-    inputs = list(args)
-    inputs[i] = Dual._new(args[i], np.eye(n).reshape(n, *in_shape), level, batched=True)
-    out = f(*inputs)
-    out_shape = shape_of(out)
-    if isinstance(out, Dual) and out.level == level:
-        columns = out.tangent
-    else:  # the output does not depend on the input
-        columns = np.zeros((n, *out_shape))
+    step = n if chunk_size is None else min(chunk_size, n)
+    blocks = []
+    for start in range(0, n, step):
+        count = min(step, n - start)
+        basis = np.zeros((count, n))
+        basis[np.arange(count), start + np.arange(count)] = 1.0
+        level = next(_levels)
+        inputs = list(args)
+        inputs[i] = Dual._new(args[i], basis.reshape(count, *in_shape), level, batched=True)
+        out = f(*inputs)
+        out_shape = shape_of(out)
+        if isinstance(out, Dual) and out.level == level:
+            blocks.append(out.tangent)
+        else:  # the output does not depend on the input
+            blocks.append(np.zeros((count, *out_shape)))
+    columns = blocks[0] if len(blocks) == 1 else _concatenate(blocks)
     if out_shape:
         columns = P.transpose(columns, (*range(1, len(out_shape) + 1), 0))
     if len(in_shape) == 1:
         return columns  # already out_shape + in_shape
     return P.reshape(columns, out_shape + in_shape)
+
+
+def _concatenate(blocks: list[Any]) -> Any:
+    """Join blocks of columns along the batch axis (row by row if any is traced)."""
+    if all(isinstance(b, np.ndarray) for b in blocks):
+        return np.concatenate(blocks)
+    return P.stack([b[k] for b in blocks for k in range(shape_of(b)[0])])
 
 
 def _jacobian_reverse(f: Function, args: tuple[Any, ...], nums: tuple[int, ...]) -> list[Any]:
@@ -315,12 +351,13 @@ def _jacobian_reverse(f: Function, args: tuple[Any, ...], nums: tuple[int, ...])
     return jacs
 
 
-def hessian(f: Function, argnums: ArgNums = 0) -> Function:
+def hessian(f: Function, argnums: ArgNums = 0, *, chunk_size: int | None = None) -> Function:
     """The Hessian of a scalar function: forward mode over reverse mode.
 
     It is ``jacobian(grad(f), mode="forward")``: a single reverse pass whose arithmetic
     runs on dual numbers carrying one tangent per input element, so it computes every
-    Hessian-vector product at once. With a tuple ``argnums`` the result is a nested
+    Hessian-vector product at once (or ``chunk_size`` of them per pass, to cap the
+    memory; see :func:`jacobian`). With a tuple ``argnums`` the result is a nested
     tuple of blocks ``∂²f/∂args[i]∂args[j]``, as in JAX.
 
     Examples
@@ -331,11 +368,15 @@ def hessian(f: Function, argnums: ArgNums = 0) -> Function:
            [2., 0.]])
     """
     if isinstance(argnums, int):
-        return jacobian(grad(f, argnums), mode="forward", argnums=argnums)
+        return jacobian(grad(f, argnums), mode="forward", argnums=argnums, chunk_size=chunk_size)
+    _check_chunk_size(chunk_size)
     gradient = grad(f, argnums)
 
     def block(i: int, j: int) -> Function:
-        return jacobian(lambda *args: gradient(*args)[i], mode="forward", argnums=j)
+        def gradient_i(*args: Any) -> Any:
+            return gradient(*args)[i]
+
+        return jacobian(gradient_i, mode="forward", argnums=j, chunk_size=chunk_size)
 
     def hessian_f(*args: Any) -> Any:
         nums = _argnums(argnums, len(args))

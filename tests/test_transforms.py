@@ -548,3 +548,63 @@ def test_inputs_must_be_numbers() -> None:
         ad.grad(lambda x: x * x)("3")
     with pytest.raises(TypeError, match="str"):
         ad.derivative(lambda x: x * x)("3")
+
+
+# -- chunk_size: the forward Jacobian k columns at a time ---------------------------------
+
+
+def _matrix_function(x: Any) -> Any:
+    w = np.arange(15.0).reshape(3, 5) / 10.0
+    return ad.tanh(w @ ad.sin(x)) * ad.sum(x * x)
+
+
+@pytest.mark.parametrize("chunk_size", [1, 2, 3, 5, 7, 100])
+def test_chunked_forward_jacobian_equals_one_pass(chunk_size: int) -> None:
+    x = np.linspace(-1.0, 1.0, 5)  # 5 inputs: chunks of 2 leave one over
+    whole = ad.jacobian(_matrix_function)(x)
+    assert_allclose(ad.jacobian(_matrix_function, chunk_size=chunk_size)(x), whole, rtol=1e-14)
+    assert_allclose(ad.jacobian(_matrix_function, mode="reverse")(x), whole, rtol=1e-12)
+    m = np.linspace(0.1, 1.0, 6).reshape(2, 3)  # a matrix input: out_shape + in_shape
+    f = lambda a: ad.sum(ad.exp(a) * a, axis=0)  # noqa: E731
+    assert_allclose(ad.jacobian(f, chunk_size=chunk_size)(m), ad.jacobian(f)(m), rtol=1e-14)
+
+
+def test_chunk_size_sets_the_number_of_passes() -> None:
+    calls = []
+
+    def f(x: Any) -> Any:
+        calls.append(1)
+        return ad.sin(x)
+
+    ad.jacobian(f, chunk_size=4)(np.ones(10))
+    assert len(calls) == 3  # 4 + 4 + 2 columns
+
+
+def test_chunked_hessian() -> None:
+    x = np.random.default_rng(0).uniform(-1.5, 1.5, 30)
+    assert_allclose(ad.hessian(rosenbrock, chunk_size=7)(x), rosenbrock_hessian(x), rtol=1e-12)
+    g = lambda a, b: ad.sum(a * a * b) + ad.sum(ad.sin(b))  # noqa: E731
+    a, b = np.array([1.0, 2.0]), np.array([0.5, -1.0])
+    blocks = ad.hessian(g, argnums=(0, 1), chunk_size=1)(a, b)
+    whole = ad.hessian(g, argnums=(0, 1))(a, b)
+    for row, row_whole in zip(blocks, whole, strict=True):
+        for block, block_whole in zip(row, row_whole, strict=True):
+            assert_allclose(block, block_whole, rtol=1e-14)
+
+
+def test_a_chunked_jacobian_can_be_differentiated() -> None:
+    x = np.array([0.3, -0.2, 0.9])
+    f = lambda v: ad.sum(ad.jacobian(lambda u: ad.sin(u) * u[0], chunk_size=2)(v))  # noqa: E731
+    full = lambda v: ad.sum(ad.jacobian(lambda u: ad.sin(u) * u[0])(v))  # noqa: E731
+    assert_allclose(ad.grad(f)(x), ad.grad(full)(x), rtol=1e-14)
+
+
+@pytest.mark.parametrize(
+    ("chunk_size", "error"),
+    [(0, ValueError), (-2, ValueError), (1.5, TypeError), (True, TypeError), ("2", TypeError)],
+)
+def test_bad_chunk_size(chunk_size: Any, error: type[Exception]) -> None:
+    with pytest.raises(error, match="chunk_size must be a positive int"):
+        ad.jacobian(ad.sin, chunk_size=chunk_size)
+    with pytest.raises(error, match="chunk_size must be a positive int"):
+        ad.hessian(lambda x: ad.sum(x * x), chunk_size=chunk_size)
