@@ -302,9 +302,9 @@ def _jacobian_forward(
         out, column = jvp(f, args, tangents)
         return P.broadcast_to(column, shape_of(out)) if shape_of(out) else column
     n = int(np.prod(in_shape))
-    step = n if chunk_size is None else min(chunk_size, n)
+    step = max(1, n if chunk_size is None else min(chunk_size, n))
     blocks = []
-    for start in range(0, n, step):
+    for start in range(0, max(n, 1), step):  # an empty input still makes one pass
         count = min(step, n - start)
         basis = np.zeros((count, n))
         basis[np.arange(count), start + np.arange(count)] = 1.0
@@ -341,6 +341,8 @@ def _jacobian_reverse(f: Function, args: tuple[Any, ...], nums: tuple[int, ...])
 
     out, pullback = vjp(f_of_selected, *(args[i] for i in nums))
     out_shape = shape_of(out)
+    if out_shape and math.prod(out_shape) == 0:  # an empty output: no rows at all
+        return [np.zeros(out_shape + shape_of(args[i])) for i in nums]
     rows = [pullback(_basis(out_shape, k)) for k in range(max(1, int(np.prod(out_shape))))]
     jacs = []
     for j, i in enumerate(nums):

@@ -608,3 +608,14 @@ def test_bad_chunk_size(chunk_size: Any, error: type[Exception]) -> None:
         ad.jacobian(ad.sin, chunk_size=chunk_size)
     with pytest.raises(error, match="chunk_size must be a positive int"):
         ad.hessian(lambda x: ad.sum(x * x), chunk_size=chunk_size)
+
+
+@pytest.mark.parametrize("mode", ["forward", "reverse"])
+@pytest.mark.parametrize("shape", [(0,), (0, 3), (2, 0)])
+def test_jacobian_of_an_empty_array(
+    mode: Literal["forward", "reverse"], shape: tuple[int, ...]
+) -> None:
+    x = np.zeros(shape)
+    assert ad.jacobian(ad.sin, mode=mode)(x).shape == shape + shape
+    assert ad.jacobian(ad.sin, mode=mode, chunk_size=2)(x).shape == shape + shape
+    assert ad.jacobian(lambda v: ad.sum(v) + 1.0, mode=mode)(x).shape == shape
