@@ -12,6 +12,7 @@ from autodiff.primitives import one, scale, unbroadcast
 from autodiff.tracer import shape_of
 
 if TYPE_CHECKING:
+    from autodiff.primitives import Primitive
     from autodiff.variable import Variable
 
 __all__ = ["backpropagate", "topological_order"]
@@ -133,7 +134,7 @@ def backpropagate(
                 prev = pending.get(b)
                 pending[b] = c if prev is None else prev + c
             continue
-        _send(node, g, pending, on_edge)
+        _send(node, prim, g, pending, on_edge)
     return leaves
 
 
@@ -151,13 +152,14 @@ def _consumed(nodes: list[Variable]) -> Iterator[Variable]:
 
 def _send(
     node: Variable,
+    prim: Primitive,
     g: Any,
     pending: dict[Variable, Any],
     on_edge: Callable[[Variable, int, Any], None] | None,
 ) -> None:
-    """The general case of the sweep: send ``node``'s adjoint ``g`` to every parent."""
-    cls, level, prim, out = node.__class__, node.level, node._prim, node.value
-    assert prim is not None  # an input has nothing to send
+    """The general case of the sweep: send the adjoint ``g`` of ``node`` (made by
+    ``prim``) to every parent."""
+    cls, level, out = node.__class__, node.level, node.value
     args = node._args
     vals = [a.value if a.__class__ is cls and a.level == level else a for a in args]
     partials, vjps = prim.partials, prim.vjps

@@ -66,6 +66,18 @@ def _primal_of(out: Any, level: int) -> Any:
     return out
 
 
+def _gradients(
+    out: Any, level: int, seed: Any, leaves: Sequence[Variable], *, consume: bool
+) -> tuple[Any, ...]:
+    """``seed · ∂out/∂leaf`` for each leaf: one reverse pass, zeros where none reaches."""
+    adjoints = {}
+    if isinstance(out, Variable) and out.level == level:
+        adjoints = backpropagate(out, seed, consume=consume)
+    return tuple(
+        _plain(adjoints[v] if v in adjoints else _zeros(shape_of(v.value))) for v in leaves
+    )
+
+
 def value_and_grad(f: Function, argnums: ArgNums = 0) -> Callable[..., tuple[Any, Any]]:
     """Like :func:`grad`, but the new function returns ``(f(*args), gradient)``.
 
@@ -90,13 +102,8 @@ def value_and_grad(f: Function, argnums: ArgNums = 0) -> Callable[..., tuple[Any
                 f"grad needs a function with a single-element output, but it returned "
                 f"shape {shape}; use jacobian or vjp for other outputs"
             )
-        if isinstance(out, Variable) and out.level == level:
-            adjoints = backpropagate(out, np.ones(shape) if shape else 1.0, consume=True)
-        else:
-            adjoints = {}
-        grads = tuple(
-            _plain(adjoints[v] if v in adjoints else _zeros(shape_of(v.value))) for v in leaves
-        )
+        seed = np.ones(shape) if shape else 1.0
+        grads = _gradients(out, level, seed, leaves, consume=True)
         value = _primal_of(out, level)
         return value, grads[0] if isinstance(argnums, int) else grads
 
@@ -208,13 +215,7 @@ def vjp(f: Function, *primals: Any) -> tuple[Any, Callable[[Any], tuple[Any, ...
             raise ValueError(
                 f"vjp: the cotangent has shape {shape_of(ct)} but the output has shape {out_shape}"
             )
-        if isinstance(out, Variable) and out.level == level:
-            adjoints = backpropagate(out, ct)
-        else:
-            adjoints = {}
-        return tuple(
-            _plain(adjoints[v] if v in adjoints else _zeros(shape_of(v.value))) for v in leaves
-        )
+        return _gradients(out, level, ct, leaves, consume=False)  # the graph is kept
 
     return _primal_of(out, level), pullback
 
