@@ -108,7 +108,7 @@ def draw(
     names = dict(zip(map(id, leaves + steps), trace_names(len(leaves), len(steps)), strict=True))
     for k, node in enumerate(order):
         leaf = node._prim is None
-        name = node._name or names[id(node)]
+        name = getattr(node, "_name", None) or names[id(node)]  # empty slot: no name given
         dot.node(
             f"n{k}",
             label=_label(node, name, precision, show_grad),

@@ -41,8 +41,8 @@ def topological_order(output: Variable) -> list[Variable]:
     stack = [output]
     while stack:
         node = stack.pop()
-        # the operands are in slots (_x, _y, then _rest); None where there are fewer
-        for a in (node._x, node._y, *node._rest) if node._rest else (node._x, node._y):
+        # the operands are in slots (_x, _y, then _more's); None where there are fewer
+        for a in (node._x, node._y) if node._more is None else node._args:
             if a.__class__ is cls and a.level == level and a not in seen:
                 seen.add(a)
                 nodes.append(a)
@@ -101,7 +101,7 @@ def backpropagate(
             continue
         out = node.value
         partials = prim.partials
-        if partials is not None and on_edge is None and not node._rest:
+        if partials is not None and on_edge is None and node._more is None:
             # The common cases, unrolled: a unary op (its operand is its parent) and a
             # binary op with one or two parents. A pass-through partial (`one`, as in
             # x + y) sends the cotangent on as it is.
@@ -146,8 +146,7 @@ def _consumed(nodes: list[Variable]) -> Iterator[Variable]:
     while nodes:
         node = nodes.pop()
         yield node
-        node._x = node._y = None
-        node._rest = ()
+        node._x = node._y = node._more = None
 
 
 def _send(
@@ -162,6 +161,7 @@ def _send(
     cls, level, out = node.__class__, node.level, node.value
     args = node._args
     vals = [a.value if a.__class__ is cls and a.level == level else a for a in args]
+    params = {} if node._more is None else node._more[1]
     partials, vjps = prim.partials, prim.vjps
     for i, a in enumerate(args):
         if a.__class__ is cls and a.level == level:
@@ -170,7 +170,7 @@ def _send(
                 if c.__class__ is not float:
                     c = unbroadcast(c, shape_of(a.value))
             else:
-                c = vjps[i](g, out, *vals, **(node._params or {}))  # type: ignore[index, misc]
+                c = vjps[i](g, out, *vals, **params)  # type: ignore[index, misc]
             if on_edge is not None:
                 on_edge(node, i, c)
             prev = pending.get(a)
