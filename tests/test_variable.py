@@ -129,18 +129,22 @@ def test_operands_and_params_are_recorded_in_order() -> None:
     x = Variable(np.ones((2, 3)))
     s = ad.sum(x, axis=0)
     assert s.params == {"axis": 0, "keepdims": False}
-    assert s.operands == (x,) and s.parents == (x,)
+    assert s.operands == (x,)
+    assert s.parents == (x,)
     s.params["axis"] = 1  # a copy: the node keeps its own
     assert s.params["axis"] == 0
     a, b = Variable(np.arange(3.0)), Variable(np.ones(3))
     cond = np.array([True, False, True])
     w = ad.where(cond, a, b)  # three operands: the third is kept with the params
-    assert w.operands[0] is cond and w.operands[1:] == (a, b)
-    assert w.parents == (a, b) and w.params == {}
+    assert w.operands[0] is cond
+    assert w.operands[1:] == (a, b)
+    assert w.parents == (a, b)
+    assert w.params == {}
     w.backward(np.array([1.0, 2.0, 3.0]))
     np.testing.assert_array_equal(a.grad, [1.0, 0.0, 3.0])
     np.testing.assert_array_equal(b.grad, [0.0, 2.0, 0.0])
-    assert (a * 2.0).params == {} and (a * 2.0).operands[1] == 2.0
+    assert (a * 2.0).params == {}
+    assert (a * 2.0).operands[1] == 2.0
 
 
 def test_repr() -> None:
