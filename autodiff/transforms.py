@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any, Literal
 
 import numpy as np
@@ -220,14 +220,6 @@ def vjp(f: Function, *primals: Any) -> tuple[Any, Callable[[Any], tuple[Any, ...
     return _primal_of(out, level), pullback
 
 
-def _basis(shape: tuple[int, ...], k: int) -> Any:
-    if not shape:
-        return 1.0
-    e = np.zeros(shape)
-    e.flat[k] = 1.0
-    return e
-
-
 def jacobian(
     f: Function,
     mode: Literal["forward", "reverse"] = "forward",
@@ -238,14 +230,14 @@ def jacobian(
     """The Jacobian of ``f``, with shape ``out.shape + in.shape``.
 
     ``mode="forward"`` builds every column in one forward pass that carries a batch of
-    tangents, one per input element (cheap for few inputs); ``mode="reverse"`` a row at
-    a time (one pullback per output element of a single recorded graph: cheap for few
-    outputs).
+    tangents, one per input element (cheap for few inputs); ``mode="reverse"`` every row
+    in one reverse pass over a single recorded graph that carries a batch of
+    cotangents, one per output element (cheap for few outputs).
 
-    A forward pass holds its batch of tangents for every intermediate value at once,
-    ``n`` times the memory of one pass for ``n`` input elements. ``chunk_size=k`` caps
-    that: the columns are computed ``k`` at a time, in ``ceil(n / k)`` passes (as in
-    ``torch.func.jacfwd``). Reverse mode already takes one row per pass.
+    A batched pass holds its batch for every value it handles, ``n`` times the memory
+    of one directional derivative for a batch of ``n``. ``chunk_size=k`` caps that: the
+    columns (forward) or rows (reverse) are computed ``k`` at a time, in ``ceil(n / k)``
+    passes (as in ``torch.func.jacfwd`` and ``jacrev``).
 
     Examples
     --------
@@ -260,6 +252,9 @@ def jacobian(
     >>> jacobian(f, chunk_size=1)(np.array([1.0, 1.0]))  # two passes of one tangent
     array([[1., 2.],
            [3., 4.]])
+    >>> jacobian(f, mode="reverse", chunk_size=1)(np.array([1.0, 1.0]))  # one row a pass
+    array([[1., 2.],
+           [3., 4.]])
     """
     if mode not in ("forward", "reverse"):
         raise ValueError(f"jacobian: mode must be 'forward' or 'reverse', not {mode!r}")
@@ -271,7 +266,7 @@ def jacobian(
         if mode == "forward":
             jacs = [_jacobian_forward(f, args, i, chunk_size) for i in nums]
         else:
-            jacs = _jacobian_reverse(f, args, nums)
+            jacs = _jacobian_reverse(f, args, nums, chunk_size)
         return jacs[0] if isinstance(argnums, int) else tuple(jacs)
 
     return jacobian_f
@@ -302,16 +297,12 @@ def _jacobian_forward(
         tangents[i] = 1.0
         out, column = jvp(f, args, tangents)
         return P.broadcast_to(column, shape_of(out)) if shape_of(out) else column
-    n = int(np.prod(in_shape))
-    step = max(1, n if chunk_size is None else min(chunk_size, n))
     blocks = []
-    for start in range(0, max(n, 1), step):  # an empty input still makes one pass
-        count = min(step, n - start)
-        basis = np.zeros((count, n))
-        basis[np.arange(count), start + np.arange(count)] = 1.0
+    for basis in _bases(in_shape, chunk_size):
         level = next(_levels)
         inputs = list(args)
-        inputs[i] = Dual._new(args[i], basis.reshape(count, *in_shape), level, batched=True)
+        inputs[i] = Dual._new(args[i], basis, level, batched=True)
+        count = shape_of(basis)[0]
         out = f(*inputs)
         out_shape = shape_of(out)
         if isinstance(out, Dual) and out.level == level:
@@ -326,6 +317,18 @@ def _jacobian_forward(
     return P.reshape(columns, out_shape + in_shape)
 
 
+def _bases(shape: tuple[int, ...], chunk_size: int | None) -> Iterator[Any]:
+    """The basis of the ``n`` elements of ``shape``, ``chunk_size`` vectors at a time,
+    each block stacked as ``(count, *shape)``. An empty shape still gives one block."""
+    n = math.prod(shape)
+    step = max(1, n if chunk_size is None else min(chunk_size, n))
+    for start in range(0, max(n, 1), step):
+        count = min(step, n - start)
+        basis = np.zeros((count, n))
+        basis[np.arange(count), start + np.arange(count)] = 1.0
+        yield basis.reshape(count, *shape)
+
+
 def _concatenate(blocks: list[Any]) -> Any:
     """Join blocks of columns along the batch axis (row by row if any is traced)."""
     if all(isinstance(b, np.ndarray) for b in blocks):
@@ -333,7 +336,19 @@ def _concatenate(blocks: list[Any]) -> Any:
     return P.stack([b[k] for b in blocks for k in range(shape_of(b)[0])])
 
 
-def _jacobian_reverse(f: Function, args: tuple[Any, ...], nums: tuple[int, ...]) -> list[Any]:
+def _jacobian_reverse(
+    f: Function, args: tuple[Any, ...], nums: tuple[int, ...], chunk_size: int | None = None
+) -> list[Any]:
+    """Every row of the Jacobian from reverse passes with a batch of cotangents.
+
+    The graph is recorded once (:func:`vjp`). A pullback is linear in its cotangent, so
+    a batch of cotangents can ride through it as the tangents of a dual number whose
+    value is zero: every rule the sweep applies to that cotangent pushes the whole
+    batch, through the same batched forward rules that :func:`jacobian` uses in
+    forward mode. The inputs' adjoints then carry the rows, ``(m, *in_shape)`` for
+    ``m`` output elements: one walk of the graph per chunk instead of one per row.
+    """
+
     def f_of_selected(*selected: Any) -> Any:
         full = list(args)
         for i, s in zip(nums, selected, strict=True):
@@ -342,16 +357,23 @@ def _jacobian_reverse(f: Function, args: tuple[Any, ...], nums: tuple[int, ...])
 
     out, pullback = vjp(f_of_selected, *(args[i] for i in nums))
     out_shape = shape_of(out)
-    if out_shape and math.prod(out_shape) == 0:  # an empty output: no rows at all
-        return [np.zeros(out_shape + shape_of(args[i])) for i in nums]
-    rows = [pullback(_basis(out_shape, k)) for k in range(max(1, int(np.prod(out_shape))))]
-    jacs = []
-    for j, i in enumerate(nums):
-        if not out_shape:
-            jacs.append(rows[0][j])
-        else:
-            jacs.append(P.reshape(P.stack([r[j] for r in rows]), out_shape + shape_of(args[i])))
-    return jacs
+    in_shapes = [shape_of(args[i]) for i in nums]
+    if not out_shape:  # a single row: one plain pullback
+        return list(pullback(1.0))
+    blocks: list[list[Any]] = [[] for _ in nums]
+    for basis in _bases(out_shape, chunk_size):
+        level = next(_levels)
+        count = shape_of(basis)[0]
+        adjoints = pullback(Dual._new(np.zeros(out_shape), basis, level, batched=True))
+        for block, adjoint, in_shape in zip(blocks, adjoints, in_shapes, strict=True):
+            if isinstance(adjoint, Dual) and adjoint.level == level:
+                block.append(adjoint.tangent)
+            else:  # this input does not reach the output
+                block.append(np.zeros((count, *in_shape)))
+    return [
+        P.reshape(_concatenate(block), out_shape + in_shape)
+        for block, in_shape in zip(blocks, in_shapes, strict=True)
+    ]
 
 
 def hessian(f: Function, argnums: ArgNums = 0, *, chunk_size: int | None = None) -> Function:

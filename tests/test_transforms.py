@@ -20,6 +20,7 @@ from catalogue import (
 from numpy.testing import assert_allclose
 
 import autodiff as ad
+from autodiff.graph import backpropagate
 
 INSTANCES = instances(CATALOGUE)
 INSTANCE_IDS = [inst.id for inst in INSTANCES]
@@ -597,6 +598,68 @@ def test_a_chunked_jacobian_can_be_differentiated() -> None:
     f = lambda v: ad.sum(ad.jacobian(lambda u: ad.sin(u) * u[0], chunk_size=2)(v))  # noqa: E731
     full = lambda v: ad.sum(ad.jacobian(lambda u: ad.sin(u) * u[0])(v))  # noqa: E731
     assert_allclose(ad.grad(f)(x), ad.grad(full)(x), rtol=1e-14)
+
+
+# -- reverse mode: every row in one walk of the graph, with a batch of cotangents ---------
+
+
+def _count_walks(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    walks: list[int] = []
+
+    def counting(*args: Any, **kwargs: Any) -> Any:
+        walks.append(1)
+        return backpropagate(*args, **kwargs)
+
+    monkeypatch.setattr("autodiff.transforms.backpropagate", counting)
+    return walks
+
+
+@pytest.mark.parametrize(("chunk_size", "walks"), [(None, 1), (1, 3), (2, 2), (3, 1), (50, 1)])
+def test_reverse_jacobian_walks_the_graph_once_per_chunk(
+    monkeypatch: pytest.MonkeyPatch, chunk_size: int | None, walks: int
+) -> None:
+    calls = []
+
+    def f(x: Any) -> Any:
+        calls.append(1)
+        return _matrix_function(x)  # 3 outputs
+
+    x = np.linspace(-1.0, 1.0, 5)
+    counted = _count_walks(monkeypatch)
+    jac = ad.jacobian(f, mode="reverse", chunk_size=chunk_size)(x)
+    assert len(calls) == 1  # the graph is recorded once
+    assert len(counted) == walks  # and walked once per chunk of rows, not once per row
+    assert_allclose(jac, ad.jacobian(_matrix_function)(x), rtol=1e-12)
+
+
+def test_reverse_jacobian_rows_are_the_pullbacks_of_the_basis() -> None:
+    x = np.linspace(-1.0, 1.0, 5)
+    jac = ad.jacobian(_matrix_function, mode="reverse")(x)
+    _, pullback = ad.vjp(_matrix_function, x)
+    for k, e in enumerate(np.eye(3)):
+        assert_allclose(jac[k], pullback(e)[0], rtol=1e-14, atol=1e-16)
+
+
+@pytest.mark.parametrize("chunk_size", [1, 2, 4, 6, 9])
+def test_chunked_reverse_jacobian_of_a_matrix_output(chunk_size: int) -> None:
+    def f(a: Any, b: Any) -> Any:  # out (2, 3) from a (2, 2) and b (2, 3): 6 rows
+        return ad.tanh(a @ b) * ad.sum(b)
+
+    a, b = np.array([[0.5, -1.0], [0.25, 2.0]]), np.linspace(-1.0, 1.0, 6).reshape(2, 3)
+    ja, jb = ad.jacobian(f, mode="reverse", argnums=(0, 1), chunk_size=chunk_size)(a, b)
+    fa, fb = ad.jacobian(f, argnums=(0, 1))(a, b)
+    assert ja.shape == (2, 3, 2, 2)
+    assert jb.shape == (2, 3, 2, 3)
+    assert_allclose(ja, fa, rtol=1e-13, atol=1e-15)
+    assert_allclose(jb, fb, rtol=1e-13, atol=1e-15)
+
+
+def test_reverse_jacobian_of_an_input_the_output_does_not_use() -> None:
+    x, y = np.array([0.1, 0.2, 0.3]), np.array([[1.0, 2.0]])
+    jx, jy = ad.jacobian(lambda x, y: ad.sin(x), mode="reverse", argnums=(0, 1))(x, y)
+    assert_allclose(jx, np.diag(np.cos(x)), rtol=1e-15)
+    assert jy.shape == (3, 1, 2)
+    assert not jy.any()
 
 
 @pytest.mark.parametrize(
