@@ -73,10 +73,10 @@ def _w2_memory(data: dict[str, Any]) -> list[str]:
         (
             "Peak memory is the child process's peak resident set size (`ru_maxrss`), "
             "imports included; the growth per node is (peak − resident before the first "
-            "run) / n."
+            "run) / nodes. A step of the chain is three nodes (mul, add, tanh)."
         ),
         "",
-        _row(["library", "n", "µs per node", "ratio", "peak memory", "bytes per node"]),
+        _row(["library", "n (steps)", "µs per node", "ratio", "peak memory", "bytes per node"]),
         _row(["---"] * 6),
     ]
     for lib, label in data["libraries"].items():
@@ -86,14 +86,14 @@ def _w2_memory(data: dict[str, Any]) -> list[str]:
         if r.get("status") != "ok":
             lines.append(_row([label, "", _cell(r, "time"), "", "", ""]))
             continue
-        n = r["sizes"]["n"]
-        growth = (r["rss_peak_mb"] - r["rss_before_mb"]) * 2**20 / n
+        n, nodes = r["sizes"]["n"], r["sizes"]["nodes"]
+        growth = (r["rss_peak_mb"] - r["rss_before_mb"]) * 2**20 / nodes
         lines.append(
             _row(
                 [
                     label,
                     f"{n:,}",
-                    f"{r['seconds'] / n * 1e6:.3g}",
+                    f"{r['seconds'] / nodes * 1e6:.3g}",
                     format_ratio(r["ratio"]),
                     f"{r['rss_peak_mb']:,.0f} MB",
                     f"{growth:,.0f}",
@@ -147,7 +147,7 @@ def markdown(data: dict[str, Any]) -> str:
         "",
         "## Median times",
         "",
-        "Per call, except W2 (per node: one step of the chain) and W4 (per operation).",
+        "Per call, except W2 (per node: a step of the chain is three) and W4 (per operation).",
         "",
         *_table(data, "time"),
         "",

@@ -1,8 +1,12 @@
 """W2: a deep chain ``y = (y*0.5 + 0.25).tanh()`` n times, then backward.
 
-Three nodes per step, one long path: it tests the per-node cost of recording and of the
-backward walk, the memory each recorded node keeps alive, and whether the walk is
-iterative (a recursive one overflows the stack). Reported per node, i.e. per step.
+Three nodes per step (mul, add, tanh), one long path: it tests the per-node cost of
+recording and of the backward walk, the memory each recorded node keeps alive, and
+whether the walk is iterative (a recursive one overflows the stack).
+
+Reported per node, a step being three nodes. That is how the issue counts: the peers'
+figures it quotes (autograd 24 µs/node, torch 10 µs/node) are a third of their time per
+step, and this suite measures them at 3 × 27.5 and 3 × 10.0 µs per step.
 
 The gradient ``∏ 0.5·(1 - tanhᵢ²)`` underflows to 0 after ~800 steps, so at full size
 only the value is a real check; each library is therefore also checked at n = 30,
@@ -32,6 +36,7 @@ ISSUE_PEERS = (
 NOT_APPLICABLE: dict[str, str] = {}
 
 X0 = 0.3
+NODES_PER_STEP = 3  # y*0.5, + 0.25, tanh
 N_FULL = 1_000_000
 N_QUICK = 10_000
 N_CHECK = 30
@@ -67,9 +72,9 @@ def target(results: dict[str, Any], quick: bool) -> tuple[bool | None, str]:
     if ours.get("status") != "ok":
         return False, f"autodiff {ours.get('reason', ours.get('status'))}"
     n = ours["sizes"]["n"]
-    per_node = ours["seconds"] / n * 1e6
+    per_node = ours["seconds"] / ours["sizes"]["nodes"] * 1e6
     peak = ours["rss_peak_mb"]
-    text = f"n = {n:,}: {per_node:.2f} µs/node, peak {peak:,.0f} MB"
+    text = f"n = {n:,}: {per_node:.2f} µs/node ({per_node * NODES_PER_STEP:.2f} µs/step), peak {peak:,.0f} MB"
     if n < N_FULL:
         return None, text + " (n = 1e6 not run in quick mode)"
     return per_node <= TARGET_SECONDS * 1e6 and peak < 1024.0, text
@@ -213,8 +218,8 @@ def case(quick: bool, lib: str) -> Case:
         floor=Bench(lambda: python_floor(X0, n)),
         expected=expected,
         impls={key: functools.partial(checked, make) for key, make in makers.items()},
-        units=n,
+        units=NODES_PER_STEP * n,
         unit="node",
-        sizes={"n": n},
+        sizes={"n": n, "nodes": NODES_PER_STEP * n},
         notes=notes,
     )
