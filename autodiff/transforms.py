@@ -289,26 +289,39 @@ def _jacobian_forward(
     Argument ``i`` carries the basis, ``eye(n)`` shaped ``(n, *in_shape)`` (or
     ``chunk_size`` rows of it per pass), as a batched dual number; the other arguments
     stay constants. The output's tangents, ``(n, *out_shape)``, are the Jacobian's
-    columns: moving the batch axis last gives ``out_shape + in_shape``.
+    columns: moving the batch axis last gives ``out_shape + in_shape``. A scalar
+    argument has one column, so it gets a plain dual number. If ``f`` returns a tuple
+    (as :func:`hessian`'s gradient does), the same passes give a tuple of Jacobians,
+    one per output.
     """
     in_shape = shape_of(args[i])
-    if not in_shape:  # a single column: one plain jvp
-        tangents = [_zeros(shape_of(a)) for a in args]
-        tangents[i] = 1.0
-        out, column = jvp(f, args, tangents)
-        return P.broadcast_to(column, shape_of(out)) if shape_of(out) else column
-    blocks = []
-    for basis in _bases(in_shape, chunk_size):
+    seeds = [(b, True) for b in _bases(in_shape, chunk_size)] if in_shape else [(1.0, False)]
+    blocks: list[list[Any]] = []
+    for seed, batched in seeds:
         level = next(_levels)
         inputs = list(args)
-        inputs[i] = Dual._new(args[i], basis, level, batched=True)
-        count = shape_of(basis)[0]
-        out = f(*inputs)
-        out_shape = shape_of(out)
-        if isinstance(out, Dual) and out.level == level:
-            blocks.append(out.tangent)
-        else:  # the output does not depend on the input
-            blocks.append(np.zeros((count, *out_shape)))
+        inputs[i] = Dual._new(args[i], seed, level, batched=batched)
+        result = f(*inputs)
+        outs = result if isinstance(result, tuple) else (result,)
+        blocks = blocks or [[] for _ in outs]
+        for block, out in zip(blocks, outs, strict=True):
+            if not batched:
+                block.append(_tangent_of(out, level))
+            elif isinstance(out, Dual) and out.level == level:
+                block.append(out.tangent)
+            else:  # the output does not depend on the input
+                block.append(np.zeros((shape_of(seed)[0], *shape_of(out))))
+    jacs = [
+        _assemble(block, shape_of(out), in_shape) for block, out in zip(blocks, outs, strict=True)
+    ]
+    return tuple(jacs) if isinstance(result, tuple) else jacs[0]
+
+
+def _assemble(blocks: list[Any], out_shape: tuple[int, ...], in_shape: tuple[int, ...]) -> Any:
+    """The Jacobian, ``out_shape + in_shape``, from the output tangents of each pass."""
+    if not in_shape:  # one plain tangent: the single column
+        t = blocks[0]
+        return _plain(P.broadcast_to(t, out_shape) if shape_of(t) != out_shape else t)
     columns = blocks[0] if len(blocks) == 1 else _concatenate(blocks)
     if out_shape:
         columns = P.transpose(columns, (*range(1, len(out_shape) + 1), 0))
@@ -383,7 +396,8 @@ def hessian(f: Function, argnums: ArgNums = 0, *, chunk_size: int | None = None)
     runs on dual numbers carrying one tangent per input element, so it computes every
     Hessian-vector product at once (or ``chunk_size`` of them per pass, to cap the
     memory; see :func:`jacobian`). With a tuple ``argnums`` the result is a nested
-    tuple of blocks ``∂²f/∂args[i]∂args[j]``, as in JAX.
+    tuple of blocks ``∂²f/∂args[i]∂args[j]``, as in JAX; the passes that seed argument
+    ``j`` give the blocks of every ``i`` at once, so ``k`` arguments take ``k`` passes.
 
     Examples
     --------
@@ -395,16 +409,13 @@ def hessian(f: Function, argnums: ArgNums = 0, *, chunk_size: int | None = None)
     if isinstance(argnums, int):
         return jacobian(grad(f, argnums), mode="forward", argnums=argnums, chunk_size=chunk_size)
     _check_chunk_size(chunk_size)
-    gradient = grad(f, argnums)
-
-    def block(i: int, j: int) -> Function:
-        def gradient_i(*args: Any) -> Any:
-            return gradient(*args)[i]
-
-        return jacobian(gradient_i, mode="forward", argnums=j, chunk_size=chunk_size)
+    gradient = grad(f, argnums)  # a tuple: one gradient per argument
 
     def hessian_f(*args: Any) -> Any:
         nums = _argnums(argnums, len(args))
-        return tuple(tuple(block(i, j)(*args) for j in nums) for i in range(len(nums)))
+        args = tuple(as_value(a, "hessian") for a in args)
+        # The passes that seed argument j give column j of blocks, for every gradient i.
+        columns = [_jacobian_forward(gradient, args, j, chunk_size) for j in nums]
+        return tuple(tuple(column[i] for column in columns) for i in range(len(nums)))
 
     return hessian_f

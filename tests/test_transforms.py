@@ -593,6 +593,28 @@ def test_chunked_hessian() -> None:
             assert_allclose(block, block_whole, rtol=1e-14)
 
 
+def test_hessian_with_tuple_argnums_makes_one_pass_per_argument() -> None:
+    calls = []
+
+    def g(a: Any, s: Any, b: Any) -> Any:  # a scalar argument between two vectors
+        calls.append(1)
+        return ad.sum(a * a * b) * s + ad.sin(s) * ad.sum(b)
+
+    args = (np.array([1.0, 2.0]), 0.5, np.array([0.5, -1.0]))
+    blocks = ad.hessian(g, argnums=(0, 1, 2))(*args)
+    assert len(calls) == 3  # one pass per argument, not one per block
+    a, s, b = args
+    assert_allclose(blocks[1][1], -np.sin(s) * np.sum(b), rtol=1e-14)  # ∂²g/∂s²
+    assert_allclose(blocks[0][1], 2 * a * b, rtol=1e-14)  # ∂²g/∂a∂s
+    assert_allclose(blocks[0][0], np.diag(2 * b * s), rtol=1e-14)
+    gradient = ad.grad(g, argnums=(0, 1, 2))
+    for i in range(3):
+        for j in range(3):
+            row = ad.jacobian(lambda *xs: gradient(*xs)[i], mode="reverse", argnums=j)(*args)  # noqa: B023
+            assert np.shape(blocks[i][j]) == np.shape(args[i]) + np.shape(args[j])
+            assert_allclose(blocks[i][j], row, rtol=1e-13, atol=1e-15)
+
+
 def test_a_chunked_jacobian_can_be_differentiated() -> None:
     x = np.array([0.3, -0.2, 0.9])
     f = lambda v: ad.sum(ad.jacobian(lambda u: ad.sin(u) * u[0], chunk_size=2)(v))  # noqa: E731
