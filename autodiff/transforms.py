@@ -60,6 +60,17 @@ def _tangent_of(out: Any, level: int) -> Any:
     return _zeros(shape_of(out))
 
 
+def _one_output(out: Any, who: str) -> Any:
+    """``out``, checked to be a single value: a transform differentiates one output."""
+    if isinstance(out, tuple | list):
+        raise TypeError(
+            f"{who} needs a function that returns one number or array, not a "
+            f"{type(out).__name__} of {len(out)}; differentiate each output on its own, "
+            "or join them into one array (autodiff.stack)"
+        )
+    return out
+
+
 def _primal_of(out: Any, level: int) -> Any:
     if isinstance(out, Dual | Variable) and out.level == level:
         return out.value
@@ -95,7 +106,7 @@ def value_and_grad(f: Function, argnums: ArgNums = 0) -> Callable[..., tuple[Any
         for i, leaf in by_position.items():
             inputs[i] = leaf
         leaves = [by_position[i] for i in nums]  # a repeated argnum gets the same leaf
-        out = f(*inputs)
+        out = _one_output(f(*inputs), "grad")
         shape = shape_of(out)
         if math.prod(shape) != 1:
             raise ValueError(
@@ -158,7 +169,8 @@ def derivative(f: Function) -> Function:
                 "jacobian for arrays"
             )
         level = next(_levels)
-        return _plain(_tangent_of(f(Dual._new(x, 1.0, level)), level))
+        out = _one_output(f(Dual._new(x, 1.0, level)), "derivative")
+        return _plain(_tangent_of(out, level))
 
     return derivative_f
 
@@ -187,7 +199,7 @@ def jvp(f: Function, primals: Sequence[Any], tangents: Sequence[Any]) -> tuple[A
                 f"jvp: tangent {i} has shape {shape_of(t)} but primal {i} has shape {shape_of(p)}"
             )
         duals.append(Dual._new(p, t, level))
-    out = f(*duals)
+    out = _one_output(f(*duals), "jvp")
     return _primal_of(out, level), _plain(_tangent_of(out, level))
 
 
@@ -206,7 +218,7 @@ def vjp(f: Function, *primals: Any) -> tuple[Any, Callable[[Any], tuple[Any, ...
     """
     level = next(_levels)
     leaves = [Variable._leaf(p, level) for p in primals]
-    out = f(*leaves)
+    out = _one_output(f(*leaves), "vjp")
     out_shape = shape_of(out)
 
     def pullback(cotangent: Any) -> tuple[Any, ...]:
@@ -282,7 +294,12 @@ def _check_chunk_size(chunk_size: Any) -> None:
 
 
 def _jacobian_forward(
-    f: Function, args: tuple[Any, ...], i: int, chunk_size: int | None = None
+    f: Function,
+    args: tuple[Any, ...],
+    i: int,
+    chunk_size: int | None = None,
+    *,
+    several: bool = False,
 ) -> Any:
     """Every column of the Jacobian from forward passes with a batch of tangents.
 
@@ -290,9 +307,9 @@ def _jacobian_forward(
     ``chunk_size`` rows of it per pass), as a batched dual number; the other arguments
     stay constants. The output's tangents, ``(n, *out_shape)``, are the Jacobian's
     columns: moving the batch axis last gives ``out_shape + in_shape``. A scalar
-    argument has one column, so it gets a plain dual number. If ``f`` returns a tuple
-    (as :func:`hessian`'s gradient does), the same passes give a tuple of Jacobians,
-    one per output.
+    argument has one column, so it gets a plain dual number. With ``several=True``,
+    ``f`` returns a tuple (as :func:`hessian`'s gradient does) and the same passes give
+    a tuple of Jacobians, one per output.
     """
     in_shape = shape_of(args[i])
     seeds = [(b, True) for b in _bases(in_shape, chunk_size)] if in_shape else [(1.0, False)]
@@ -302,7 +319,7 @@ def _jacobian_forward(
         inputs = list(args)
         inputs[i] = Dual._new(args[i], seed, level, batched=batched)
         result = f(*inputs)
-        outs = result if isinstance(result, tuple) else (result,)
+        outs = result if several else (_one_output(result, "jacobian"),)
         blocks = blocks or [[] for _ in outs]
         for block, out in zip(blocks, outs, strict=True):
             if not batched:
@@ -314,7 +331,7 @@ def _jacobian_forward(
     jacs = [
         _assemble(block, shape_of(out), in_shape) for block, out in zip(blocks, outs, strict=True)
     ]
-    return tuple(jacs) if isinstance(result, tuple) else jacs[0]
+    return tuple(jacs) if several else jacs[0]
 
 
 def _assemble(blocks: list[Any], out_shape: tuple[int, ...], in_shape: tuple[int, ...]) -> Any:
@@ -366,7 +383,7 @@ def _jacobian_reverse(
         full = list(args)
         for i, s in zip(nums, selected, strict=True):
             full[i] = s
-        return f(*full)
+        return _one_output(f(*full), "jacobian")
 
     out, pullback = vjp(f_of_selected, *(args[i] for i in nums))
     out_shape = shape_of(out)
@@ -415,7 +432,7 @@ def hessian(f: Function, argnums: ArgNums = 0, *, chunk_size: int | None = None)
         nums = _argnums(argnums, len(args))
         args = tuple(as_value(a, "hessian") for a in args)
         # The passes that seed argument j give column j of blocks, for every gradient i.
-        columns = [_jacobian_forward(gradient, args, j, chunk_size) for j in nums]
+        columns = [_jacobian_forward(gradient, args, j, chunk_size, several=True) for j in nums]
         return tuple(tuple(column[i] for column in columns) for i in range(len(nums)))
 
     return hessian_f

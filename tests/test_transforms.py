@@ -544,6 +544,32 @@ def test_repeated_argnums() -> None:
         assert grads == (3.0, 3.0)
 
 
+@pytest.mark.parametrize(
+    ("who", "transform"),
+    [
+        ("grad", lambda f, x: ad.grad(f)(x)),
+        ("grad", lambda f, x: ad.value_and_grad(f)(x)),
+        ("derivative", lambda f, x: ad.derivative(f)(x)),
+        ("jvp", lambda f, x: ad.jvp(f, (x,), (1.0,))),
+        ("vjp", ad.vjp),
+        ("jacobian", lambda f, x: ad.jacobian(f)(x)),
+        ("jacobian", lambda f, x: ad.jacobian(f, mode="reverse")(x)),
+        ("jacobian", lambda f, x: ad.jacobian(f)(np.array([x, x]))),
+    ],
+)
+@pytest.mark.parametrize("pair", [tuple, list])
+def test_a_function_with_several_outputs_is_refused_by_name(
+    who: str, transform: Callable[[Any, Any], Any], pair: type
+) -> None:
+    def f(x: Any) -> Any:
+        return pair([ad.sin(x), x * 2.0])
+
+    with pytest.raises(
+        TypeError, match=rf"^{who} needs a function that returns one .* not a {pair.__name__} of 2"
+    ):
+        transform(f, 0.5)
+
+
 def test_inputs_must_be_numbers() -> None:
     with pytest.raises(TypeError, match="str"):
         ad.grad(lambda x: x * x)("3")
