@@ -8,7 +8,7 @@ broadcast). A structural primitive (matmul, sum, reshape, indexing...) gives a
 Jacobian-vector product ``jvps[i](ṫ_i, out, *args)`` and a vector-Jacobian product
 ``vjps[i](ḡ, out, *args)`` per operand instead, and usually a *batched* forward rule
 ``batched_jvps[i]`` that pushes many tangents at once, stacked along a leading axis
-(how ``jacobian(f, mode="forward")`` gets all its columns from one pass).
+(how ``jacobian`` gets all its columns, or in reverse mode all its rows, from one pass).
 
 Rules are written with this module's own functions, so a rule applied to a traced value
 is recorded too: that is what makes second derivatives (``grad(grad(f))``, ``hessian``)

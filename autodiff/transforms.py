@@ -60,6 +60,14 @@ def _tangent_of(out: Any, level: int) -> Any:
     return _zeros(shape_of(out))
 
 
+def _tangents_of(out: Any, level: int, count: int) -> Any:
+    """The batch of ``count`` tangents that ``out`` carries at ``level``, shape
+    ``(count, *out.shape)``: zeros if ``out`` does not depend on the seeded input."""
+    if isinstance(out, Dual) and out.level == level:
+        return out.tangent
+    return np.zeros((count, *shape_of(out)))
+
+
 def _one_output(out: Any, who: str) -> Any:
     """``out``, checked to be a single value: a transform differentiates one output."""
     if isinstance(out, tuple | list):
@@ -322,12 +330,9 @@ def _jacobian_forward(
         outs = result if several else (_one_output(result, "jacobian"),)
         blocks = blocks or [[] for _ in outs]
         for block, out in zip(blocks, outs, strict=True):
-            if not batched:
-                block.append(_tangent_of(out, level))
-            elif isinstance(out, Dual) and out.level == level:
-                block.append(out.tangent)
-            else:  # the output does not depend on the input
-                block.append(np.zeros((shape_of(seed)[0], *shape_of(out))))
+            block.append(
+                _tangents_of(out, level, shape_of(seed)[0]) if batched else _tangent_of(out, level)
+            )
     jacs = [
         _assemble(block, shape_of(out), in_shape) for block, out in zip(blocks, outs, strict=True)
     ]
@@ -393,13 +398,9 @@ def _jacobian_reverse(
     blocks: list[list[Any]] = [[] for _ in nums]
     for basis in _bases(out_shape, chunk_size):
         level = next(_levels)
-        count = shape_of(basis)[0]
         adjoints = pullback(Dual._new(np.zeros(out_shape), basis, level, batched=True))
-        for block, adjoint, in_shape in zip(blocks, adjoints, in_shapes, strict=True):
-            if isinstance(adjoint, Dual) and adjoint.level == level:
-                block.append(adjoint.tangent)
-            else:  # this input does not reach the output
-                block.append(np.zeros((count, *in_shape)))
+        for block, adjoint in zip(blocks, adjoints, strict=True):
+            block.append(_tangents_of(adjoint, level, shape_of(basis)[0]))
     return [
         P.reshape(_concatenate(block), out_shape + in_shape)
         for block, in_shape in zip(blocks, in_shapes, strict=True)
