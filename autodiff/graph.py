@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import operator
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
@@ -88,6 +89,8 @@ def backpropagate(
     leaves: dict[Variable, Any] = {}
     owned: set[int] = {id(seed)}  # arrays handed out already, or the caller's seed
     nodes = topological_order(output)
+    if _last_change > nodes[0]._id:  # some input changed since: maybe one of this graph's
+        _check_fresh(nodes)
     for node in _consumed(nodes) if consume else reversed(nodes):
         g = pending.pop(node, None)
         if g is None:
@@ -99,7 +102,7 @@ def backpropagate(
             node._grad = g if node._grad is None else node._grad + g
         if prim is None:
             continue
-        out = node.value
+        out = node._value
         partials = prim.partials
         if partials is not None and on_edge is None and node._more is None:
             # The common cases, unrolled: a unary op (its operand is its parent) and a
@@ -109,16 +112,16 @@ def backpropagate(
             b = node._y
             if b is None:
                 p = partials[0]
-                c = g if p is one else p(out, a.value) * g  # type: ignore[misc]
+                c = g if p is one else p(out, a._value) * g  # type: ignore[misc]
                 if c.__class__ is not float:
-                    c = unbroadcast(c, shape_of(a.value))
+                    c = unbroadcast(c, shape_of(a._value))
                 prev = pending.get(a)
                 pending[a] = c if prev is None else prev + c
                 continue
             a_active = a.__class__ is cls and a.level == level
             b_active = b.__class__ is cls and b.level == level
-            va = a.value if a_active else a
-            vb = b.value if b_active else b
+            va = a._value if a_active else a
+            vb = b._value if b_active else b
             if a_active:
                 p = partials[0]
                 c = g if p is one else p(out, va, vb) * g  # type: ignore[misc]
@@ -136,6 +139,44 @@ def backpropagate(
             continue
         _send(node, prim, g, pending, on_edge)
     return leaves
+
+
+#: The next creation number, for a new node: ``new_id()``. A count's ``__next__`` is a
+#: single C call, atomic under the GIL, so numbers stay unique when threads build graphs.
+new_id = itertools.count().__next__
+
+#: The creation number of the last input whose value was set (see :func:`changed`).
+_last_change = -1
+
+
+def changed(node: Variable) -> None:
+    """Note that ``node``'s value was just set, and renumber it as if created now.
+
+    A node recorded from the old value then has a smaller number than its operand,
+    which no graph recorded in one go can have: that is how :func:`backpropagate`
+    recognises a stale graph, as PyTorch does with its version counters.
+    """
+    global _last_change  # noqa: PLW0603 (one number for the whole process)
+    node._id = _last_change = new_id()
+
+
+def _check_fresh(nodes: list[Variable]) -> None:
+    """Refuse a graph with a node recorded before one of its operands last changed.
+
+    The operands checked include Variables of a lower level, which the graph holds as
+    constants (a parameter closed over by the function of :func:`~autodiff.vjp`): the
+    rules read their values during the sweep too.
+    """
+    cls = nodes[0].__class__
+    stale = {id(a): a for v in nodes for a in v._args if a.__class__ is cls and a._id > v._id}
+    if stale:
+        names = ", ".join(repr(v.name) for v in stale.values())
+        raise RuntimeError(
+            f"the value of {names} changed (an optimiser step, or an assignment to .value) "
+            "after the graph that uses it was recorded, so its derivatives would mix old "
+            "and new values; compute the output again from the current values, then call "
+            "backward() on the new output"
+        )
 
 
 def _consumed(nodes: list[Variable]) -> Iterator[Variable]:
@@ -158,9 +199,9 @@ def _send(
 ) -> None:
     """The general case of the sweep: send the adjoint ``g`` of ``node`` (made by
     ``prim``) to every parent."""
-    cls, level, out = node.__class__, node.level, node.value
+    cls, level, out = node.__class__, node.level, node._value
     args = node._args
-    vals = [a.value if a.__class__ is cls and a.level == level else a for a in args]
+    vals = [a._value if a.__class__ is cls and a.level == level else a for a in args]
     params = {} if node._more is None else node._more[1]
     partials, vjps = prim.partials, prim.vjps
     for i, a in enumerate(args):
@@ -168,7 +209,7 @@ def _send(
             if partials is not None:
                 c = scale(partials[i], g, out, *vals)  # type: ignore[arg-type]
                 if c.__class__ is not float:
-                    c = unbroadcast(c, shape_of(a.value))
+                    c = unbroadcast(c, shape_of(a._value))
             else:
                 c = vjps[i](g, out, *vals, **params)  # type: ignore[index, misc]
             if on_edge is not None:

@@ -112,10 +112,13 @@ class Optimizer:
 
     @staticmethod
     def _subtract(p: Variable, delta: _Array) -> None:
-        """``p.value -= delta``: in place for an array, a new float for a scalar."""
+        """``p.value -= delta``: in place for an array (the Variable owns it), a new
+        float for a scalar. Setting ``p.value`` tells ``p`` that it changed, so a graph
+        recorded before the step refuses a late ``backward()``."""
         value = p.value
         if isinstance(value, np.ndarray) and value.flags.writeable:
             value -= delta
+            p.value = value
         elif isinstance(value, np.ndarray):
             p.value = value - delta
         else:

@@ -28,7 +28,7 @@ from typing import Any, TypeVar, overload
 import numpy as np
 
 from autodiff._types import Array, Operand, Value
-from autodiff.tracer import Tracer, raw, shape_of
+from autodiff.tracer import LIVE_LEVELS, Tracer, check_live, constant, raw, shape_of
 
 __all__ = [
     "PRIMITIVES",
@@ -239,8 +239,11 @@ def apply(prim: Primitive, *args: Any, **params: Any) -> Any:
     if len(args) == 1 and not params and isinstance(args[0], Tracer):
         return args[0]._unary(prim)  # the common case, quickly
     top: Tracer | None = None
+    plain = True  # every constant operand is a float or an int
     for a in args:
         if isinstance(a, Tracer):
+            if a.level not in LIVE_LEVELS:
+                check_live(a)
             if top is None or a.level > top.level:
                 top = a
             elif a.level == top.level and a.__class__ is not top.__class__:
@@ -250,6 +253,10 @@ def apply(prim: Primitive, *args: Any, **params: Any) -> Any:
                     "inside the other (e.g. Variable(Dual(...))) or use the transforms "
                     "(jvp, vjp, grad, hessian), which keep their levels apart"
                 )
+        elif a.__class__ is not float and a.__class__ is not int:
+            plain = False
+    if not plain:  # float64 values only, whichever way they come in
+        args = tuple(a if isinstance(a, Tracer) else constant(a, prim.name) for a in args)
     if top is not None:
         return top._apply(prim, args, params)
     try:

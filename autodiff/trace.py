@@ -27,7 +27,7 @@ from autodiff.dual import Dual
 from autodiff.graph import backpropagate, topological_order
 from autodiff.primitives import Primitive
 from autodiff.tracer import as_value, raw, shape_of
-from autodiff.transforms import _levels, _zeros
+from autodiff.transforms import _close, _open, _zeros
 from autodiff.variable import Variable
 
 __all__ = ["AdjointRow", "TraceRow", "TraceTable", "trace_table"]
@@ -287,13 +287,17 @@ def trace_table(
     # The output is y, as in the paper, unless an input already has that name.
     output = next(name for name in ("y", "f", "out", "y₀") if name not in input_names)
 
-    if mode == "forward":
-        dual_level = next(_levels)
-        seeds = [_zeros(shape_of(v)) + (1.0 if k == wrt else 0.0) for k, v in enumerate(values)]
-        values = [Dual._new(v, t, dual_level) for v, t in zip(values, seeds, strict=True)]
-    level = next(_levels)
-    inputs = [Variable._leaf(v, level) for v in values]
-    out = f(*inputs)
+    levels = [_open() for _ in range(2 if mode == "forward" else 1)]  # live while f runs
+    try:
+        if mode == "forward":
+            seeds = [_zeros(shape_of(v)) + (1.0 if k == wrt else 0.0) for k, v in enumerate(values)]
+            values = [Dual._new(v, t, levels[0]) for v, t in zip(values, seeds, strict=True)]
+        level = levels[-1]
+        inputs = [Variable._leaf(v, level) for v in values]
+        out = f(*inputs)
+    finally:
+        for opened in levels:
+            _close(opened)
     if not (isinstance(out, Variable) and out.level == level):
         raise ValueError("trace_table: the output does not depend on the inputs")
 

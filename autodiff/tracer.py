@@ -87,16 +87,74 @@ def as_value(value: Any, owner: str = "value") -> Any:
     )
 
 
+def constant(value: Any, owner: str) -> Any:
+    """A value that is not traced, as the engine computes with it: a float or a float64
+    array (a boolean array, such as the condition of ``where``, stays boolean).
+
+    Complex numbers, strings, ``None`` and arrays of objects are refused: autodiff
+    computes with real numbers in float64 only, whichever way a value comes in. (A
+    ``float32`` scalar would otherwise turn a whole computation into float32.)
+
+    >>> import numpy as np
+    >>> constant(np.float32(0.1), "mul") == 0.1  # the float32 number, as a float64
+    False
+    >>> constant(np.arange(2), "mul")
+    array([0., 1.])
+    >>> constant(1j, "mul")
+    Traceback (most recent call last):
+    ...
+    TypeError: mul needs a real number or an array of real numbers, not complex
+    """
+    kind = value.__class__
+    if kind is float or kind is int:
+        return value
+    if kind is np.ndarray and value.dtype.kind == "b":
+        return value
+    return as_value(value, owner)
+
+
 def _operand(other: Any) -> Any:
-    """Coerce the other operand of a binary operator, or ``NotImplemented``."""
-    if isinstance(other, Tracer | float | int | np.number | np.bool_):
+    """Coerce the other operand of a binary operator, or ``NotImplemented`` for a type
+    that arithmetic with numbers does not know (a ``str``, a ``dict``...)."""
+    if isinstance(other, Tracer | float | int):
         return other
-    if isinstance(other, np.ndarray | list | tuple):
-        try:
-            return as_value(other)
-        except TypeError:
-            return NotImplemented
+    if isinstance(other, np.ndarray | list | tuple | np.generic | complex | str | bytes):
+        return constant(other, "an arithmetic operator")  # a str would repeat: refused
     return NotImplemented
+
+
+def _comparable(other: Any) -> Any:
+    """The other side of ``==``, or ``NotImplemented`` for a value that is no number
+    (then ``==`` is ``False``, as between a number and a string)."""
+    try:
+        return _operand(other)
+    except TypeError:
+        return NotImplemented
+
+
+#: The differentiation levels in use: 0 (values built by hand) and one per transform
+#: call still running. A traced value whose level is not here escaped a transform call
+#: that has returned (see :func:`check_live`).
+LIVE_LEVELS: set[int] = {0}
+
+
+def check_live(x: Tracer) -> None:
+    """Refuse a traced value that escaped a finished transform call.
+
+    Inside ``grad(f)``, the arguments of ``f`` are traced at that call's own level. If
+    one is kept (appended to a list, stored in a global) and used after the call has
+    returned, its derivative belongs to a computation that is over: mixed into another
+    one, it would be a constant or take over silently. JAX raises an
+    ``UnexpectedTracerError`` in the same case.
+    """
+    if x.level not in LIVE_LEVELS:
+        raise TypeError(
+            f"a {type(x).__name__} traced by a call of grad, jvp, vjp or another transform "
+            "that has already returned was used here: it escaped that call (stored in a "
+            "list, a global or an attribute), and its derivative belongs to a finished "
+            "computation. Return what you need from the function instead, or keep a plain "
+            "number with .value"
+        )
 
 
 _NO_PARAMS: dict[str, Any] = {}
@@ -226,11 +284,47 @@ class Tracer:
     def __ge__(self, other: Operand) -> Any:
         return raw(self) >= raw(other)
 
+    def __eq__(self, other: object) -> Any:
+        """``==`` compares values, elementwise for arrays, as NumPy does.
+
+        Hashing stays by identity, so tracers can still be dictionary keys.
+
+        >>> from autodiff import Variable
+        >>> Variable(1.0) == 1.0, Variable(1.0) != 2.0
+        (True, True)
+        """
+        o = _comparable(other)
+        return NotImplemented if o is NotImplemented else raw(self) == raw(o)
+
+    def __ne__(self, other: object) -> Any:
+        o = _comparable(other)
+        return NotImplemented if o is NotImplemented else raw(self) != raw(o)
+
+    __hash__ = object.__hash__
+
     def __bool__(self) -> bool:
         return bool(raw(self))
 
+    # -- conversions to plain numbers would drop the derivative: refused ------------------
+    def _lost(self, what: str) -> NoReturn:
+        raise TypeError(
+            f"{what} on a {type(self).__name__} would drop its derivative and give a "
+            "silently wrong result. For maths, use autodiff's functions (autodiff.sin, "
+            "autodiff.exp, ...: not math.sin or numpy.float64); for a plain number on "
+            "purpose (to print or log it), use its .value"
+        )
+
     def __float__(self) -> float:
-        return float(raw(self))
+        self._lost("float()")
+
+    def __int__(self) -> int:
+        self._lost("int()")
+
+    def __index__(self) -> int:  # noqa: PLE0305 (it always raises)
+        self._lost("using it as an integer (an index, range())")
+
+    def __complex__(self) -> complex:
+        self._lost("complex()")
 
     def __format__(self, spec: str) -> str:
         # f"{x:.3f}" formats the plain value; f"{x}" is the repr.
@@ -295,9 +389,12 @@ class Tracer:
         new = shape[0] if len(shape) == 1 else shape
         return _P.reshape(self, new)  # type: ignore[arg-type, no-any-return]
 
-    def transpose(self, *axes: int) -> Self:
-        """Permute the axes (reverse them by default)."""
-        return _P.transpose(self, axes or None)  # type: ignore[no-any-return]
+    def transpose(self, *axes: Any) -> Self:
+        """Permute the axes (reverse them by default), as NumPy's method:
+        ``x.transpose(1, 0)`` or ``x.transpose((1, 0))``."""
+        one = len(axes) == 1 and (axes[0] is None or isinstance(axes[0], tuple | list))
+        order = axes[0] if one else axes
+        return _P.transpose(self, order or None)  # type: ignore[no-any-return]
 
     @property
     def T(self) -> Self:
@@ -368,6 +465,13 @@ def _numpy_tables() -> tuple[dict[Any, Callable[..., Any]], dict[Any, Callable[.
         np.maximum: _P.maximum,
         np.minimum: _P.minimum,
         np.logaddexp: _P.logaddexp,
+        # comparisons have no derivative: they compare the plain values, as the operators do
+        np.equal: lambda x, y: np.equal(raw(x), raw(y)),
+        np.not_equal: lambda x, y: np.not_equal(raw(x), raw(y)),
+        np.less: lambda x, y: np.less(raw(x), raw(y)),
+        np.less_equal: lambda x, y: np.less_equal(raw(x), raw(y)),
+        np.greater: lambda x, y: np.greater(raw(x), raw(y)),
+        np.greater_equal: lambda x, y: np.greater_equal(raw(x), raw(y)),
     }
     functions: dict[Any, Callable[..., Any]] = {
         np.sum: _P.sum,

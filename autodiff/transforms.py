@@ -16,7 +16,7 @@ import numpy as np
 from autodiff import primitives as P
 from autodiff.dual import Dual
 from autodiff.graph import backpropagate
-from autodiff.tracer import as_value, shape_of
+from autodiff.tracer import LIVE_LEVELS, Tracer, as_value, check_live, constant, shape_of
 from autodiff.variable import Variable
 
 __all__ = ["derivative", "grad", "hessian", "jacobian", "jvp", "value_and_grad", "vjp"]
@@ -68,15 +68,44 @@ def _tangents_of(out: Any, level: int, count: int) -> Any:
     return np.zeros((count, *shape_of(out)))
 
 
+def _open() -> int:
+    """A new differentiation level for one transform call, live until :func:`_close`."""
+    level = next(_levels)
+    LIVE_LEVELS.add(level)
+    return level
+
+
+def _close(level: int) -> None:
+    LIVE_LEVELS.discard(level)
+
+
 def _one_output(out: Any, who: str) -> Any:
-    """``out``, checked to be a single value: a transform differentiates one output."""
+    """``out``, checked to be a single number or array: a transform differentiates one
+    output, and anything else (``None`` from a missing ``return``, a ``dict``, a
+    string) would otherwise pass for a constant with a zero derivative."""
+    kind = out.__class__
+    if kind is float or kind is int:
+        return out
+    if isinstance(out, Tracer):
+        x: Any = out
+        while isinstance(x, Tracer):  # a traced value that escaped a finished call
+            if x.level not in LIVE_LEVELS:
+                check_live(x)
+            x = x.value
+        return out
     if isinstance(out, tuple | list):
         raise TypeError(
             f"{who} needs a function that returns one number or array, not a "
             f"{type(out).__name__} of {len(out)}; differentiate each output on its own, "
             "or join them into one array (autodiff.stack)"
         )
-    return out
+    if isinstance(out, np.ndarray | np.generic):
+        return constant(out, f"{who}: the function's output")
+    hint = " (did you forget `return`?)" if out is None else ""
+    raise TypeError(
+        f"{who} needs a function that returns a number or an array, but it returned "
+        f"{type(out).__name__}{hint}"
+    )
 
 
 def _primal_of(out: Any, level: int) -> Any:
@@ -106,27 +135,45 @@ def value_and_grad(f: Function, argnums: ArgNums = 0) -> Callable[..., tuple[Any
     (8.0, 12.0)
     """
 
+    return _value_and_grad(f, argnums, "value_and_grad")
+
+
+def _value_and_grad(f: Function, argnums: ArgNums, who: str) -> Callable[..., tuple[Any, Any]]:
+    """:func:`value_and_grad`, with ``who`` (the transform the user called) in errors."""
+    _check_function(f, who)
+
     def value_and_grad_f(*args: Any) -> tuple[Any, Any]:
         nums = _argnums(argnums, len(args))
-        level = next(_levels)
-        inputs = list(args)
-        by_position = {i: Variable._leaf(args[i], level) for i in nums}
-        for i, leaf in by_position.items():
-            inputs[i] = leaf
-        leaves = [by_position[i] for i in nums]  # a repeated argnum gets the same leaf
-        out = _one_output(f(*inputs), "grad")
-        shape = shape_of(out)
-        if math.prod(shape) != 1:
-            raise ValueError(
-                f"grad needs a function with a single-element output, but it returned "
-                f"shape {shape}; use jacobian or vjp for other outputs"
-            )
-        seed = np.ones(shape) if shape else 1.0
-        grads = _gradients(out, level, seed, leaves, consume=True)
-        value = _primal_of(out, level)
+        level = _open()
+        try:
+            inputs = list(args)
+            by_position = {i: Variable._leaf(args[i], level) for i in nums}
+            for i, leaf in by_position.items():
+                inputs[i] = leaf
+            leaves = [by_position[i] for i in nums]  # a repeated argnum gets the same leaf
+            out = _one_output(f(*inputs), who)
+            shape = shape_of(out)
+            if math.prod(shape) != 1:
+                raise ValueError(
+                    f"{who} needs a function with a single-element output, but it returned "
+                    f"shape {shape}; use jacobian or vjp for other outputs"
+                )
+            seed = np.ones(shape) if shape else 1.0
+            grads = _gradients(out, level, seed, leaves, consume=True)
+            value = _primal_of(out, level)
+        finally:
+            _close(level)
         return value, grads[0] if isinstance(argnums, int) else grads
 
     return value_and_grad_f
+
+
+def _check_function(f: Any, who: str) -> None:
+    if not callable(f):
+        raise TypeError(
+            f"{who} takes the function to differentiate first, not a {type(f).__name__}: "
+            f"write {who}(f)(x), not {who}(f(x))"
+        )
 
 
 def grad(f: Function, argnums: ArgNums = 0) -> Function:
@@ -151,8 +198,14 @@ def grad(f: Function, argnums: ArgNums = 0) -> Function:
     12.0
     """
 
+    return _grad(f, argnums, "grad")
+
+
+def _grad(f: Function, argnums: ArgNums, who: str) -> Function:
+    value_and_grad_f = _value_and_grad(f, argnums, who)
+
     def grad_f(*args: Any) -> Any:
-        return value_and_grad(f, argnums)(*args)[1]
+        return value_and_grad_f(*args)[1]
 
     return grad_f
 
@@ -169,6 +222,8 @@ def derivative(f: Function) -> Function:
     12.0
     """
 
+    _check_function(f, "derivative")
+
     def derivative_f(x: Any) -> Any:
         x = as_value(x, "derivative")
         if shape_of(x) != ():
@@ -176,9 +231,12 @@ def derivative(f: Function) -> Function:
                 f"derivative needs a scalar input, got shape {shape_of(x)}; use jvp or "
                 "jacobian for arrays"
             )
-        level = next(_levels)
-        out = _one_output(f(Dual._new(x, 1.0, level)), "derivative")
-        return _plain(_tangent_of(out, level))
+        level = _open()
+        try:
+            out = _one_output(f(Dual._new(x, 1.0, level)), "derivative")
+            return _plain(_tangent_of(out, level))
+        finally:
+            _close(level)
 
     return derivative_f
 
@@ -193,22 +251,34 @@ def jvp(f: Function, primals: Sequence[Any], tangents: Sequence[Any]) -> tuple[A
     >>> jvp(lambda x, y: x * y, (3.0, 4.0), (1.0, 0.0))
     (12.0, 4.0)
     """
+    _check_function(f, "jvp")
+    for name, seq in (("primals", primals), ("tangents", tangents)):
+        if not isinstance(seq, tuple | list):
+            raise TypeError(
+                f"jvp: {name} must be a tuple or a list with one entry per argument of f, "
+                f"not {type(seq).__name__}; for a function of one argument write "
+                "jvp(f, (x,), (v,))"
+            )
     if len(primals) != len(tangents):
         raise ValueError(
             f"jvp: {len(primals)} primal(s) but {len(tangents)} tangent(s); give one "
             "tangent per primal"
         )
-    level = next(_levels)
     duals = []
-    for i, (primal, tangent) in enumerate(zip(primals, tangents, strict=True)):
-        p, t = as_value(primal, "jvp primal"), as_value(tangent, "jvp tangent")
-        if shape_of(p) != shape_of(t):
-            raise ValueError(
-                f"jvp: tangent {i} has shape {shape_of(t)} but primal {i} has shape {shape_of(p)}"
-            )
-        duals.append(Dual._new(p, t, level))
-    out = _one_output(f(*duals), "jvp")
-    return _primal_of(out, level), _plain(_tangent_of(out, level))
+    level = _open()
+    try:
+        for i, (primal, tangent) in enumerate(zip(primals, tangents, strict=True)):
+            p, t = as_value(primal, "jvp primal"), as_value(tangent, "jvp tangent")
+            if shape_of(p) != shape_of(t):
+                raise ValueError(
+                    f"jvp: tangent {i} has shape {shape_of(t)} but primal {i} has shape "
+                    f"{shape_of(p)}"
+                )
+            duals.append(Dual._new(p, t, level))
+        out = _one_output(f(*duals), "jvp")
+        return _primal_of(out, level), _plain(_tangent_of(out, level))
+    finally:
+        _close(level)
 
 
 def vjp(f: Function, *primals: Any) -> tuple[Any, Callable[[Any], tuple[Any, ...]]]:
@@ -224,9 +294,13 @@ def vjp(f: Function, *primals: Any) -> tuple[Any, Callable[[Any], tuple[Any, ...
     >>> pullback(np.array([1.0, 10.0]))
     (array([ 2., 40.]),)
     """
-    level = next(_levels)
-    leaves = [Variable._leaf(p, level) for p in primals]
-    out = _one_output(f(*leaves), "vjp")
+    _check_function(f, "vjp")
+    level = _open()
+    try:
+        leaves = [Variable._leaf(p, level) for p in primals]
+        out = _one_output(f(*leaves), "vjp")
+    finally:
+        _close(level)
     out_shape = shape_of(out)
 
     def pullback(cotangent: Any) -> tuple[Any, ...]:
@@ -276,15 +350,23 @@ def jacobian(
     array([[1., 2.],
            [3., 4.]])
     """
+    return _jacobian(f, mode, argnums, chunk_size, "jacobian")
+
+
+def _jacobian(
+    f: Function, mode: str, argnums: ArgNums, chunk_size: int | None, who: str
+) -> Function:
+    """:func:`jacobian`, with ``who`` (the transform the user called) in errors."""
+    _check_function(f, who)
     if mode not in ("forward", "reverse"):
-        raise ValueError(f"jacobian: mode must be 'forward' or 'reverse', not {mode!r}")
+        raise ValueError(f"{who}: mode must be 'forward' or 'reverse', not {mode!r}")
     _check_chunk_size(chunk_size)
 
     def jacobian_f(*args: Any) -> Any:
         nums = _argnums(argnums, len(args))
         args = tuple(as_value(a, "jacobian") for a in args)
         if mode == "forward":
-            jacs = [_jacobian_forward(f, args, i, chunk_size) for i in nums]
+            jacs = [_jacobian_forward(f, args, i, chunk_size, who=who) for i in nums]
         else:
             jacs = _jacobian_reverse(f, args, nums, chunk_size)
         return jacs[0] if isinstance(argnums, int) else tuple(jacs)
@@ -308,6 +390,7 @@ def _jacobian_forward(
     chunk_size: int | None = None,
     *,
     several: bool = False,
+    who: str = "jacobian",
 ) -> Any:
     """Every column of the Jacobian from forward passes with a batch of tangents.
 
@@ -322,17 +405,23 @@ def _jacobian_forward(
     in_shape = shape_of(args[i])
     seeds = [(b, True) for b in _bases(in_shape, chunk_size)] if in_shape else [(1.0, False)]
     blocks: list[list[Any]] = []
+    outs: Sequence[Any] = ()
     for seed, batched in seeds:
-        level = next(_levels)
-        inputs = list(args)
-        inputs[i] = Dual._new(args[i], seed, level, batched=batched)
-        result = f(*inputs)
-        outs = result if several else (_one_output(result, "jacobian"),)
-        blocks = blocks or [[] for _ in outs]
-        for block, out in zip(blocks, outs, strict=True):
-            block.append(
-                _tangents_of(out, level, shape_of(seed)[0]) if batched else _tangent_of(out, level)
-            )
+        level = _open()
+        try:
+            inputs = list(args)
+            inputs[i] = Dual._new(args[i], seed, level, batched=batched)
+            result = f(*inputs)
+            outs = result if several else (_one_output(result, who),)
+            blocks = blocks or [[] for _ in outs]
+            for block, out in zip(blocks, outs, strict=True):
+                block.append(
+                    _tangents_of(out, level, shape_of(seed)[0])
+                    if batched
+                    else _tangent_of(out, level)
+                )
+        finally:
+            _close(level)
     jacs = [
         _assemble(block, shape_of(out), in_shape) for block, out in zip(blocks, outs, strict=True)
     ]
@@ -397,10 +486,13 @@ def _jacobian_reverse(
         return list(pullback(1.0))
     blocks: list[list[Any]] = [[] for _ in nums]
     for basis in _bases(out_shape, chunk_size):
-        level = next(_levels)
-        adjoints = pullback(Dual._new(np.zeros(out_shape), basis, level, batched=True))
-        for block, adjoint in zip(blocks, adjoints, strict=True):
-            block.append(_tangents_of(adjoint, level, shape_of(basis)[0]))
+        level = _open()
+        try:
+            adjoints = pullback(Dual._new(np.zeros(out_shape), basis, level, batched=True))
+            for block, adjoint in zip(blocks, adjoints, strict=True):
+                block.append(_tangents_of(adjoint, level, shape_of(basis)[0]))
+        finally:
+            _close(level)
     return [
         P.reshape(_concatenate(block), out_shape + in_shape)
         for block, in_shape in zip(blocks, in_shapes, strict=True)
@@ -425,15 +517,18 @@ def hessian(f: Function, argnums: ArgNums = 0, *, chunk_size: int | None = None)
            [2., 0.]])
     """
     if isinstance(argnums, int):
-        return jacobian(grad(f, argnums), mode="forward", argnums=argnums, chunk_size=chunk_size)
+        return _jacobian(_grad(f, argnums, "hessian"), "forward", argnums, chunk_size, "hessian")
     _check_chunk_size(chunk_size)
-    gradient = grad(f, argnums)  # a tuple: one gradient per argument
+    gradient = _grad(f, argnums, "hessian")  # a tuple: one gradient per argument
 
     def hessian_f(*args: Any) -> Any:
         nums = _argnums(argnums, len(args))
         args = tuple(as_value(a, "hessian") for a in args)
         # The passes that seed argument j give column j of blocks, for every gradient i.
-        columns = [_jacobian_forward(gradient, args, j, chunk_size, several=True) for j in nums]
+        columns = [
+            _jacobian_forward(gradient, args, j, chunk_size, several=True, who="hessian")
+            for j in nums
+        ]
         return tuple(tuple(column[i] for column in columns) for i in range(len(nums)))
 
     return hessian_f

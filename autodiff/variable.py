@@ -2,20 +2,30 @@
 
 from __future__ import annotations
 
-import itertools
-from typing import Any
+from typing import TYPE_CHECKING, Any, Self
 
 import numpy as np
 
 from autodiff import primitives as P
-from autodiff.graph import backpropagate
+from autodiff.graph import backpropagate, changed, new_id
 from autodiff.tracer import _NO_PARAMS, Tracer, as_value, shape_of
+
+if TYPE_CHECKING:
+    from autodiff._types import Operand
 
 __all__ = ["Variable"]
 
-# `next()` on an itertools.count is a single C call: atomic under the GIL, so names
-# stay unique when threads build graphs concurrently.
-_ids = itertools.count()
+
+def _own_value(value: Any, owner: str) -> Any:
+    """``value`` checked, and if it is an array, one that the Variable owns.
+
+    The caller's array is copied (as ``torch.tensor`` copies), so an optimiser step,
+    which updates a parameter's array in place, never changes the caller's data.
+    """
+    v = as_value(value, owner)
+    if v.__class__ is np.ndarray and (v is value or v.base is not None):
+        v = v.copy()
+    return v
 
 
 class Variable(Tracer):
@@ -48,15 +58,17 @@ class Variable(Tracer):
     # the rare extras (operands after the second, parameters) share one slot, `_more`.
     # `_name` stays empty unless a name is given: the collector follows every slot that
     # is set, and in a graph of millions of nodes its walks take longer than building it.
-    __slots__ = ("_grad", "_id", "_more", "_name", "_prim", "_x", "_y", "level", "value")
+    # The value lives in the slot `_value`, which the engine reads directly; the public
+    # `value` is a property, so that setting it can be checked and noticed (see below).
+    __slots__ = ("_grad", "_id", "_more", "_name", "_prim", "_value", "_x", "_y", "level")
 
     def __init__(self, value: Any, name: str | None = None) -> None:
         if name is not None and not isinstance(name, str):
             raise TypeError(f"Variable name must be a str, not {type(name).__name__}")
-        self.value = as_value(value, "Variable")
+        self._value = _own_value(value, "Variable")
         self.level = 0
         self._grad: Any = None
-        self._id = next(_ids)
+        self._id = new_id()
         if name is not None:
             self._name = name
         self._prim: P.Primitive | None = None
@@ -66,10 +78,45 @@ class Variable(Tracer):
 
     @classmethod
     def _leaf(cls, value: Any, level: int) -> Variable:
-        """An input at a transform's own level."""
-        leaf = cls(value)
-        leaf.level = level
-        return leaf
+        """An input at a transform's own level.
+
+        Its value is the caller's argument itself, not a copy: a transform never
+        changes its inputs, and it keeps no reference to them once it returns.
+        """
+        return _node(None, as_value(value, "the argument"), level, None, None)
+
+    @property
+    def value(self) -> Any:
+        """The number or array this node holds.
+
+        Only an input's value (a *leaf*: a Variable made by hand, such as a parameter)
+        may be set, to a number or an array that is then copied, as an optimiser step
+        does: ``p.value -= lr * p.grad``. A graph recorded before the change still
+        refers to the old value, so calling ``backward()`` on it afterwards raises an
+        error instead of mixing old and new values; compute the output again first.
+
+        >>> w = Variable(1.0)
+        >>> w.value = 0.5; w.value
+        0.5
+        >>> (w * 2.0).value = 3.0
+        Traceback (most recent call last):
+        ...
+        TypeError: cannot set the value of v... = mul(...): it is computed by its operation; only an input Variable's value can be set
+        """
+        return self._value
+
+    @value.setter
+    def value(self, value: Any) -> None:
+        if self._prim is not None:
+            raise TypeError(
+                f"cannot set the value of {self.name} = {self.op}(...): it is computed by "
+                "its operation; only an input Variable's value can be set"
+            )
+        if value is not self._value:  # `p.value -= g` changes the array in place
+            self._value = _own_value(value, "Variable.value")
+        if getattr(self, "_name", None) is None:
+            self._name = f"v{self._id}"  # keep the name it was shown with
+        changed(self)  # renumbered: a graph recorded before now is stale
 
     def _binary(self, prim: P.Primitive, other: Any, reflected: bool) -> Variable:
         # The hot path of `x * y`, `x + 1.0`...: plain values on both sides, so the node is
@@ -77,14 +124,14 @@ class Variable(Tracer):
         # levels) takes the general route.
         kind = other.__class__
         if kind is Variable and other.level == self.level:
-            o = other.value
+            o = other._value
         elif kind is float or kind is int:
             o = other
         else:
-            return Tracer._binary(self, prim, other, reflected)
-        v = self.value
+            return super()._binary(prim, other, reflected)
+        v = self._value
         if (v.__class__ is not float and v.__class__ is not np.ndarray) or isinstance(o, Tracer):
-            return Tracer._binary(self, prim, other, reflected)
+            return super()._binary(prim, other, reflected)
         try:
             value = prim.impl(o, v) if reflected else prim.impl(v, o)
         except ValueError as error:
@@ -95,23 +142,24 @@ class Variable(Tracer):
 
     def _unary(self, prim: P.Primitive) -> Variable:
         # The hot path of `x.tanh()`, `-x`...: a plain value, so the node is made here.
-        v = self.value
+        v = self._value
         if v.__class__ is not float and v.__class__ is not np.ndarray:
             return self._apply(prim, (self,), _NO_PARAMS)  # type: ignore[no-any-return]
         return _node(prim, prim.impl(v), self.level, self, None)
 
     def _apply(self, prim: P.Primitive, args: tuple[Any, ...], params: dict[str, Any]) -> Any:
         level = self.level
+        first = args[0]
         if len(args) == 1:  # unary: the operand is this variable's level
-            vals: Any = (args[0].value,)
+            vals: Any = (first._value,)
         elif len(args) == 2:
             a, b = args
             vals = (
-                a.value if a.__class__ is Variable and a.level == level else a,
-                b.value if b.__class__ is Variable and b.level == level else b,
+                a._value if a.__class__ is Variable and a.level == level else a,
+                b._value if b.__class__ is Variable and b.level == level else b,
             )
         else:
-            vals = [a.value if a.__class__ is Variable and a.level == level else a for a in args]
+            vals = [a._value if a.__class__ is Variable and a.level == level else a for a in args]
         for v in vals:
             if v.__class__ is not float and isinstance(v, Tracer):
                 value = P.apply(prim, *vals, **params)  # nested: a lower level computes it
@@ -122,9 +170,46 @@ class Variable(Tracer):
             except ValueError as error:
                 raise P.shape_error(prim, vals, error) from None
         more = (args[2:], params) if len(args) > 2 or params else None
-        if len(args) == 1:
-            return _node(prim, value, level, args[0], None, more)
-        return _node(prim, value, level, args[0], args[1], more)
+        return _node(prim, value, level, first, args[1] if len(args) > 1 else None, more)
+
+    # -- augmented assignment ----------------------------------------------------------------
+    def _in_place(self, prim: P.Primitive, other: Any, symbol: str) -> Self:
+        """``self <symbol>= other``: a new node, like ``self = self <symbol> other``, except
+        on a Variable made by hand (a parameter), where it is refused.
+
+        On a parameter, ``p -= lr * p.grad`` would silently do the wrong thing: in
+        ``for p in model.parameters()`` it rebinds the loop variable and the model never
+        changes, and on ``model.weight`` it turns the weight into a node whose graph grows
+        at every step.
+        """
+        if self._prim is None and self.level == 0:
+            raise TypeError(
+                f"{self.name} {symbol}= ...: in-place arithmetic on a Variable made by hand "
+                "(a parameter) would not change it; Python would bind the name to a new "
+                "graph node instead, so a parameter updated this way never trains (or its "
+                f"graph grows at every step). To update its value, as an optimiser step "
+                f"does, write `p.value {symbol}= ...` (for example `p.value -= lr * p.grad`) "
+                f"or use autodiff.optim; to compute a new node, write `y = p {symbol} ...`"
+            )
+        return self._binary(prim, other, False)  # type: ignore[return-value]
+
+    def __iadd__(self, other: Operand) -> Self:
+        return self._in_place(P.add_p, other, "+")
+
+    def __isub__(self, other: Operand) -> Self:
+        return self._in_place(P.sub_p, other, "-")
+
+    def __imul__(self, other: Operand) -> Self:
+        return self._in_place(P.mul_p, other, "*")
+
+    def __itruediv__(self, other: Operand) -> Self:
+        return self._in_place(P.div_p, other, "/")
+
+    def __ipow__(self, other: Operand) -> Self:
+        return self._in_place(P.pow_p, other, "**")
+
+    def __imatmul__(self, other: Operand) -> Self:
+        return self._in_place(P.matmul_p, other, "@")
 
     @property
     def _args(self) -> tuple[Any, ...]:
@@ -184,7 +269,7 @@ class Variable(Tracer):
         Like PyTorch, gradients *accumulate*: call :meth:`zero_grad` between steps.
         """
         if self._grad is None:
-            shape = shape_of(self.value)
+            shape = shape_of(self._value)
             return np.zeros(shape) if shape else 0.0
         return self._grad
 
@@ -219,7 +304,7 @@ class Variable(Tracer):
         >>> y.backward(); x.grad  # accumulated
         12.0
         """
-        shape = shape_of(self.value)
+        shape = shape_of(self._value)
         if gradient is None:
             if int(np.prod(shape)) != 1:
                 raise ValueError(
@@ -244,7 +329,7 @@ class Variable(Tracer):
 
 
 def _node(
-    prim: P.Primitive,
+    prim: P.Primitive | None,
     value: Any,
     level: int,
     x: Any,
@@ -254,10 +339,10 @@ def _node(
     """A new node: ``value`` made by ``prim`` from the operands ``x, y``, and ``more``:
     None, or the operands after ``y`` and the parameters."""
     node = object.__new__(Variable)
-    node.value = value
+    node._value = value
     node.level = level
     node._grad = None
-    node._id = next(_ids)
+    node._id = new_id()
     node._prim = prim
     node._x = x
     node._y = y

@@ -319,7 +319,10 @@ def test_comparisons_compare_values() -> None:
     assert d >= Dual(2.0, -5.0)
     assert not d > 2
     assert_allclose(Dual(np.array([1.0, 3.0])) > 2, [False, True])
-    assert float(Dual(2.5, 1.0)) == 2.5
+    assert Dual(2.0, 1.0) == 2.0
+    assert d == Dual(2.0, -5.0)  # values: the tangents do not take part
+    assert Dual(2.0) != 3.0
+    assert_allclose(Dual(np.array([1.0, 3.0])) == np.array([1.0, 0.0]), [True, False])
 
 
 # --------------------------------------------------------------------------------------

@@ -548,7 +548,7 @@ def test_repeated_argnums() -> None:
     ("who", "transform"),
     [
         ("grad", lambda f, x: ad.grad(f)(x)),
-        ("grad", lambda f, x: ad.value_and_grad(f)(x)),
+        ("value_and_grad", lambda f, x: ad.value_and_grad(f)(x)),
         ("derivative", lambda f, x: ad.derivative(f)(x)),
         ("jvp", lambda f, x: ad.jvp(f, (x,), (1.0,))),
         ("vjp", ad.vjp),
