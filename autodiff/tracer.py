@@ -167,6 +167,14 @@ class Tracer:
     operators, the elementwise methods (``x.sin()``...), reductions, indexing and NumPy
     interoperability for both.
 
+    What a tracer refuses, because the result would be silently wrong: conversion to a
+    plain number (``float(x)``, ``int(x)``, ``math.sin(x)``, ``np.float64(x)``, use as an
+    index), which would drop the derivative, even for values built by hand (read
+    ``.value`` for a plain number on purpose; ``f"{x:.3f}"`` works); complex, object
+    and string data (values are float64, and ``float32`` constants are converted); and a
+    tracer used after the transform call that made it has returned. ``==`` and the
+    other comparisons compare values and have no derivative; hashing is by identity.
+
     Examples
     --------
     >>> from autodiff import Dual, Variable

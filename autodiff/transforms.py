@@ -147,7 +147,7 @@ def _value_and_grad(f: Function, argnums: ArgNums, who: str) -> Callable[..., tu
         level = _open()
         try:
             inputs = list(args)
-            by_position = {i: Variable._leaf(args[i], level) for i in nums}
+            by_position = {i: Variable._leaf(args[i], level, f"{who}: argument {i}") for i in nums}
             for i, leaf in by_position.items():
                 inputs[i] = leaf
             leaves = [by_position[i] for i in nums]  # a repeated argnum gets the same leaf
@@ -297,7 +297,7 @@ def vjp(f: Function, *primals: Any) -> tuple[Any, Callable[[Any], tuple[Any, ...
     _check_function(f, "vjp")
     level = _open()
     try:
-        leaves = [Variable._leaf(p, level) for p in primals]
+        leaves = [Variable._leaf(p, level, f"vjp: primal {i}") for i, p in enumerate(primals)]
         out = _one_output(f(*leaves), "vjp")
     finally:
         _close(level)

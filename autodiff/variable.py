@@ -36,10 +36,17 @@ class Variable(Tracer):
     :meth:`backward` then walks the graph from the output back to the inputs and leaves
     ``∂output/∂node`` in every node's :attr:`grad`.
 
+    A ``Variable`` made by hand is an *input* (a leaf): a parameter, say. It owns its
+    value (an array is copied), which an optimiser or ``p.value -= lr * p.grad``
+    updates; ``p -= ...`` on it is refused, because Python would rebind the name
+    instead of changing the parameter. A graph recorded before such an update refuses
+    ``backward()``: compute the output again.
+
     Parameters
     ----------
     value:
-        A number or an array of numbers (stored as a float or a float64 array).
+        A number or an array of numbers (stored as a float or a float64 array, a copy
+        of the one given).
     name:
         A label for drawings and tables; ``v<k>`` (a unique number) by default.
 
@@ -77,13 +84,13 @@ class Variable(Tracer):
         self._more: tuple[tuple[Any, ...], dict[str, Any]] | None = None
 
     @classmethod
-    def _leaf(cls, value: Any, level: int) -> Variable:
+    def _leaf(cls, value: Any, level: int, owner: str = "an input") -> Variable:
         """An input at a transform's own level.
 
         Its value is the caller's argument itself, not a copy: a transform never
         changes its inputs, and it keeps no reference to them once it returns.
         """
-        return _node(None, as_value(value, "the argument"), level, None, None)
+        return _node(None, as_value(value, owner), level, None, None)
 
     @property
     def value(self) -> Any:
