@@ -36,6 +36,11 @@ def topological_order(output: Variable) -> list[Variable]:
     >>> [(v.name, v.op) for v in topological_order(y)]  # doctest: +ELLIPSIS
     [('x', ''), ('v...', 'mul'), ('v...', 'sin')]
     """
+    if getattr(output, "_id", None) is None:  # only a Variable has a creation number
+        raise TypeError(
+            f"topological_order needs a Variable (a node of a recorded graph), not "
+            f"{type(output).__name__}"
+        )
     cls, level = output.__class__, output.level
     seen = {output}
     nodes = [output]

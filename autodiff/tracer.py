@@ -75,7 +75,12 @@ def as_value(value: Any, owner: str = "value") -> Any:
     if isinstance(value, int | float | np.integer | np.floating | np.bool_):
         return float(value)
     if isinstance(value, list | tuple | np.ndarray):
-        array = np.asarray(value)
+        try:
+            array = np.asarray(value)
+        except ValueError:  # ragged nesting
+            raise ValueError(
+                f"{owner} needs a rectangular array: the nested lists have different lengths"
+            ) from None
         if array.dtype.kind not in _NUMBER_KINDS:
             raise TypeError(
                 f"{owner} needs a real number or an array of real numbers, not an array "

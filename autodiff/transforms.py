@@ -39,18 +39,23 @@ def _plain(x: Any) -> Any:
     return x
 
 
-def _argnums(argnums: Any, nargs: int) -> tuple[int, ...]:
+def _argnums(argnums: Any, nargs: int, who: str) -> tuple[int, ...]:
     """Check ``argnums`` (an int or a sequence of ints) and make it non-negative."""
     if argnums.__class__ is int and 0 <= argnums < nargs:  # the common case, quickly
         return (argnums,)
     nums = (argnums,) if isinstance(argnums, int) else argnums
-    if not isinstance(nums, Sequence) or not all(
-        isinstance(i, int) and not isinstance(i, bool) for i in nums
+    if (
+        not isinstance(nums, Sequence)
+        or isinstance(nums, str)
+        or not all(isinstance(i, int) and not isinstance(i, bool) for i in nums)
     ):
-        raise TypeError(f"argnums must be an int or a tuple of ints, not {argnums!r}")
+        raise TypeError(f"{who}: argnums must be an int or a tuple of ints, not {argnums!r}")
     for i in nums:
         if not -nargs <= i < nargs:
-            raise ValueError(f"argnums {argnums!r} is out of range for {nargs} argument(s)")
+            raise ValueError(
+                f"{who}: argnums {argnums!r} is out of range for a call with {nargs} "
+                "positional argument(s)"
+            )
     return tuple(i % nargs for i in nums)
 
 
@@ -143,7 +148,7 @@ def _value_and_grad(f: Function, argnums: ArgNums, who: str) -> Callable[..., tu
     _check_function(f, who)
 
     def value_and_grad_f(*args: Any) -> tuple[Any, Any]:
-        nums = _argnums(argnums, len(args))
+        nums = _argnums(argnums, len(args), who)
         level = _open()
         try:
             inputs = list(args)
@@ -363,8 +368,8 @@ def _jacobian(
     _check_chunk_size(chunk_size)
 
     def jacobian_f(*args: Any) -> Any:
-        nums = _argnums(argnums, len(args))
-        args = tuple(as_value(a, "jacobian") for a in args)
+        nums = _argnums(argnums, len(args), who)
+        args = tuple(as_value(a, f"{who}: argument {i}") for i, a in enumerate(args))
         if mode == "forward":
             jacs = [_jacobian_forward(f, args, i, chunk_size, who=who) for i in nums]
         else:
@@ -522,8 +527,8 @@ def hessian(f: Function, argnums: ArgNums = 0, *, chunk_size: int | None = None)
     gradient = _grad(f, argnums, "hessian")  # a tuple: one gradient per argument
 
     def hessian_f(*args: Any) -> Any:
-        nums = _argnums(argnums, len(args))
-        args = tuple(as_value(a, "hessian") for a in args)
+        nums = _argnums(argnums, len(args), "hessian")
+        args = tuple(as_value(a, f"hessian: argument {i}") for i, a in enumerate(args))
         # The passes that seed argument j give column j of blocks, for every gradient i.
         columns = [
             _jacobian_forward(gradient, args, j, chunk_size, several=True, who="hessian")

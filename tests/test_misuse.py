@@ -524,3 +524,30 @@ def test_transpose_takes_a_tuple_like_numpy() -> None:
     assert x.transpose(None).shape == (3, 2)
     d = Dual(np.ones((2, 3, 4)))
     assert d.transpose((2, 0, 1)).shape == (4, 2, 3)
+
+
+# -- 11. argument checks of the transforms and the graph ----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "match"),
+    [
+        (ad.grad(ad.sin), ValueError, r"^grad: argnums 0 is out of range"),
+        (lambda: ad.grad(ad.sin, argnums="0")(1.0), TypeError, r"^grad: argnums must be an int"),  # type: ignore[arg-type]
+        (lambda: ad.grad(ad.sin, argnums=True)(1.0), TypeError, "^grad: argnums"),
+        (lambda: ad.value_and_grad(ad.sin, argnums=(0, 2))(1.0), ValueError, "^value_and_grad"),
+        (lambda: ad.jacobian(ad.sin, argnums=1)(1.0), ValueError, "^jacobian: argnums 1"),
+        (lambda: ad.hessian(ad.sin, argnums=(0, 1))(1.0), ValueError, "^hessian: argnums"),
+        (lambda: ad.jacobian(ad.sin)("x"), TypeError, "^jacobian: argument 0 needs a real"),
+        (lambda: ad.grad(ad.sin)(None), TypeError, "^grad: argument 0 needs a real"),
+        (lambda: ad.vjp(ad.sin, "x"), TypeError, "^vjp: primal 0 needs a real"),
+        (lambda: Variable([[1.0, 2.0], [3.0]]), ValueError, "^Variable needs a rectangular"),
+        (lambda: ad.topological_order(2.0), TypeError, "^topological_order needs a Variable"),  # type: ignore[arg-type]
+        (lambda: ad.topological_order(Dual(2.0)), TypeError, "not Dual$"),  # type: ignore[arg-type]
+    ],
+)
+def test_transform_and_graph_arguments_are_checked(
+    call: Callable[[], Any], error: type[Exception], match: str
+) -> None:
+    with pytest.raises(error, match=match):
+        call()
