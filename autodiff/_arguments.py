@@ -22,17 +22,17 @@ import numpy as np
 
 from autodiff.tracer import Tracer
 
-__all__ = ["choice", "flag", "given", "integer", "real", "sizes"]
+__all__ = ["choice", "flag", "given", "integer", "real", "real_array", "sizes"]
 
 
 def given(value: Any) -> str:
     """The type and a short ``repr`` of a value, for an error message.
 
     >>> given("0.1"), given(True), given(np.zeros((20, 20)))
-    ("str '0.1'", 'bool True', 'ndarray of shape (20, 20)')
+    ("str '0.1'", 'bool True', 'ndarray of shape (20, 20) and dtype float64')
     """
     if isinstance(value, np.ndarray) and value.ndim > 0:
-        return f"ndarray of shape {value.shape}"
+        return f"ndarray of shape {value.shape} and dtype {value.dtype}"
     if isinstance(value, Tracer):
         return f"{type(value).__name__} of shape {value.shape}"
     text = repr(value)
@@ -84,12 +84,12 @@ def real(
     x = float(value)
     if math.isfinite(high):
         bracket = "]" if include_high else ")"
-        where = f"in [{low:g}, {high:g}{bracket}"
+        where = f" in [{low:g}, {high:g}{bracket}"
     else:
-        where = f">= {low:g}"
+        where = f" >= {low:g}" if math.isfinite(low) else ""
     inside = low <= x <= high if include_high else low <= x < high
     if not (math.isfinite(x) and inside):
-        raise ValueError(f"{owner}: {name} must be a finite number {where}, not {value!r}; {fix}")
+        raise ValueError(f"{owner}: {name} must be a finite number{where}, not {value!r}; {fix}")
     return x
 
 
@@ -173,3 +173,33 @@ def sizes(value: Any, owner: str, name: str = "sizes") -> list[Any]:
             f"{owner}: {name} must be a list of ints such as [2, 16, 1], not {given(value)}"
         )
     return list(value)
+
+
+def real_array(value: Any, owner: str, name: str, fix: str) -> Any:
+    """``value`` as a float64 array of finite numbers (a number gives a 0-d array).
+
+    Refused: strings, bools, complex numbers, ``Variable``\\ s, ragged lists (a
+    ``TypeError``) and NaN or infinity (a ``ValueError``).
+
+    >>> real_array([1, 2], "make_linear", "w", "pass e.g. w=[1.0, -2.0]")
+    array([1., 2.])
+    >>> real_array([1.0, np.nan], "make_linear", "w", "pass e.g. w=[1.0, -2.0]")
+    Traceback (most recent call last):
+    ...
+    ValueError: make_linear: w must hold finite numbers, not nan or inf; pass e.g. w=[1.0, -2.0]
+    """
+    if isinstance(value, Tracer):
+        raise TypeError(
+            f"{owner}: {name} must be numbers, not a {type(value).__name__}; "
+            f"pass its .value, or {fix[len('pass ') :]}"
+        )
+    try:
+        array = np.asarray(value)
+    except ValueError:  # a ragged list
+        array = np.asarray(None)
+    if array.dtype.kind not in "iuf" or isinstance(value, str | bytes):
+        raise TypeError(f"{owner}: {name} must be real numbers, not {given(value)}; {fix}")
+    array = array.astype(np.float64)
+    if not np.all(np.isfinite(array)):
+        raise ValueError(f"{owner}: {name} must hold finite numbers, not nan or inf; {fix}")
+    return array

@@ -14,7 +14,11 @@ from typing import Any
 import numpy as np
 import pytest
 
-from autodiff import Variable, nn, optim
+from autodiff import Variable, datasets, nn, optim
+from autodiff.datasets import batches, make_blobs
+
+#: The modules, untyped: the tests pass arguments of the wrong type on purpose.
+untyped: Any = datasets
 
 # --------------------------------------------------------------------------------------
 # autodiff.optim
@@ -120,3 +124,189 @@ def test_valid_hyperparameters_of_every_numeric_kind_still_work() -> None:
     assert optim.Adam([w], betas=pairs[0]).betas == (0.8, 0.9)
     assert optim.Adam([w], betas=pairs[1]).betas == (0.8, 0.9)
     assert optim.SGD({w}, lr=0.1).params == [w]  # any iterable of Variables
+
+
+# --------------------------------------------------------------------------------------
+# autodiff.datasets and rng arguments
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "message"),
+    [
+        (
+            lambda: untyped.make_moons(10, noise="a"),
+            TypeError,
+            r"make_moons: noise must be a real number, not str 'a'",
+        ),
+        (
+            lambda: untyped.make_moons(10, noise=None),
+            TypeError,
+            r"noise must be a real number, not NoneType",
+        ),
+        (
+            lambda: untyped.make_moons(10, noise=True),
+            TypeError,
+            r"noise must be a real number, not bool",
+        ),
+        (
+            lambda: untyped.make_moons(10, noise=np.nan),
+            ValueError,
+            r"noise must be a finite number >= 0, not nan",
+        ),
+        (
+            lambda: untyped.make_moons(10, noise=np.array([0.1, 0.2])),
+            TypeError,
+            r"noise must be a real number, not ndarray",
+        ),
+        (
+            lambda: untyped.make_moons(10.0),
+            TypeError,
+            r"n_samples must be an int, not float 10\.0; pass n_samples=10",
+        ),
+        (lambda: untyped.make_moons(True), TypeError, r"n_samples must be an int, not bool True"),
+        (
+            lambda: untyped.make_moons(-5),
+            ValueError,
+            r"make_moons: n_samples must be a positive int, not -5",
+        ),
+        (
+            lambda: untyped.make_moons(10, shuffle="no"),
+            TypeError,
+            r"shuffle must be True or False, not str 'no'",
+        ),
+        (
+            lambda: untyped.make_moons(10, rng=-1),
+            ValueError,
+            r"make_moons: rng must be a non-negative int seed, not -1",
+        ),
+        (
+            lambda: untyped.make_moons(10, rng=np.random.RandomState(0)),
+            TypeError,
+            r"not RandomState; .*np\.random\.default_rng\(seed\)",
+        ),
+        (
+            lambda: untyped.make_linear(10, w="a"),
+            TypeError,
+            r"make_linear: w must be real numbers, not str 'a'",
+        ),
+        (
+            lambda: untyped.make_linear(10, w=True),
+            TypeError,
+            r"w must be real numbers, not bool True",
+        ),
+        (lambda: untyped.make_linear(10, w=[1 + 2j]), TypeError, r"w must be real numbers"),
+        (
+            lambda: untyped.make_linear(10, w=Variable(1.0)),
+            TypeError,
+            r"w must be numbers, not a Variable; pass its \.value",
+        ),
+        (
+            lambda: untyped.make_linear(10, w=[1.0, np.nan]),
+            ValueError,
+            r"w must hold finite numbers",
+        ),
+        (lambda: untyped.make_linear(10, w=np.inf), ValueError, r"w must hold finite numbers"),
+        (
+            lambda: untyped.make_linear(10, w=1.0, b="a"),
+            TypeError,
+            r"make_linear: b must be a real number, not str",
+        ),
+        (
+            lambda: untyped.make_linear(10, w=1.0, b=[1, 2]),
+            TypeError,
+            r"b must be a real number, not list",
+        ),
+        (
+            lambda: untyped.make_linear(10, w=1.0, b=np.nan),
+            ValueError,
+            r"b must be a finite number, not nan",
+        ),
+        (
+            lambda: untyped.make_blobs(10, centers=[[0, 0], [1]]),
+            TypeError,
+            r"make_blobs: centers must be real numbers",
+        ),
+        (
+            lambda: untyped.make_blobs(10, centers="ab"),
+            TypeError,
+            r"centers must be real numbers, not str",
+        ),
+        (
+            lambda: untyped.make_blobs(10, cluster_std="a"),
+            TypeError,
+            r"cluster_std must be a real number",
+        ),
+        (
+            lambda: untyped.make_blobs(10, margin=True),
+            TypeError,
+            r"margin must be a real number, not bool",
+        ),
+        (
+            lambda: untyped.make_blobs(0),
+            ValueError,
+            r"make_blobs: n_samples must be a positive int, not 0",
+        ),
+    ],
+)
+def test_dataset_arguments_are_checked(call: Any, error: type[Exception], message: str) -> None:
+    with pytest.raises(error, match=message):
+        call()
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
+def test_make_blobs_refuses_non_finite_centres_instead_of_looping_forever(bad: float) -> None:
+    with pytest.raises(ValueError, match=r"make_blobs: centers must hold finite numbers"):
+        make_blobs(10, centers=[[0.0, 0.0], [bad, 1.0]])
+
+
+def test_make_blobs_refuses_centres_whose_distance_overflows() -> None:
+    # finite centres, but |c1 - c0| overflows to inf: the band test would never pass
+    with pytest.raises(ValueError, match="too far apart to compute their distance"):
+        make_blobs(10, centers=[[0.0, 0.0], [1e308, 1e308]])
+
+
+def test_make_blobs_stops_after_a_bounded_number_of_rounds() -> None:
+    # margin is half the distance up to the last ulp, and cluster_std=0: every point
+    # is the centre itself, which rounding puts just inside the band. It used to loop
+    # forever; it now gives up after _MAX_ROUNDS rounds with a RuntimeError.
+    centers = [
+        [-0.45772582566733916, 0.2201951234700494],
+        [-1.009618183538736, -0.20917557487171307],
+    ]
+    with pytest.raises(RuntimeError, match=r"make_blobs: after 100 rounds .*pass a smaller margin"):
+        make_blobs(10, centers=centers, margin=0.34962278646826733, cluster_std=0.0, rng=0)
+
+
+def test_batches_checks_its_arguments_when_called_not_when_iterated() -> None:
+    X, y = np.zeros((5, 2)), np.zeros(5)
+    # each of these used to return a generator that failed (or yielded nothing) later
+    with pytest.raises(ValueError, match=r"batches: batch_size must be a positive int, not 0"):
+        batches(X, y, 0)
+    with pytest.raises(
+        TypeError, match=r"batch_size must be an int, not float 2\.0; pass batch_size=2"
+    ):
+        batches(X, y, 2.0)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"batch_size must be an int, not bool True"):
+        batches(X, y, True)
+    with pytest.raises(ValueError, match=r"same number of samples .*\(5, 2\) and \(4,\)"):
+        batches(X, y[:4], 2)
+    with pytest.raises(TypeError, match=r"batches: rng must be a numpy\.random\.Generator"):
+        batches(X, y, 2, rng="a")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"batches: shuffle must be True or False"):
+        batches(X, y, 2, shuffle="no")  # type: ignore[arg-type]
+    with pytest.raises(
+        ValueError, match=r"X must be an array of samples \(one per row\), not float"
+    ):
+        batches(5.0, y, 2)
+    with pytest.raises(ValueError, match=r"X and y hold no samples"):
+        batches([], [], 2)
+    with pytest.raises(
+        TypeError, match=r"X must be data \(an array\), not a Variable; pass its \.value"
+    ):
+        batches(Variable(X), y, 2)
+
+
+def test_batches_still_yields_every_sample_once() -> None:
+    X, y = np.arange(10.0).reshape(5, 2), np.arange(5)
+    it = batches(X, y, np.int64(2), rng=np.random.default_rng(0))  # type: ignore[arg-type]
+    assert sorted(int(i) for _, yb in it for i in yb) == [0, 1, 2, 3, 4]

@@ -287,7 +287,9 @@ def test_parameter_lists_are_validated() -> None:
         optim.SGD([], lr=0.1)
     with pytest.raises(ValueError, match=r"Adam: parameter 1 \(w\) appears more than once"):
         optim.Adam([w, w])
-    with pytest.raises(TypeError, match="parameter 0 is ndarray of shape \\(2,\\), not a Variable"):
+    with pytest.raises(
+        TypeError, match=r"parameter 0 is ndarray of shape \(2,\) and dtype float64, not a Variable"
+    ):
         optim.SGD([np.ones(2)], lr=0.1)  # type: ignore[list-item]
     with pytest.raises(TypeError, match="lr must be a real number"):
         optim.SGD([w], lr="fast")  # type: ignore[arg-type]
