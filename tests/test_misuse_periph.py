@@ -9,13 +9,18 @@ silently wrong and nothing hangs.
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import numpy as np
 import pytest
 
+import autodiff as ad
 from autodiff import Variable, datasets, nn, optim
+from autodiff._text import format_value
 from autodiff.datasets import batches, make_blobs
+from autodiff.draw import draw
+from autodiff.graph import topological_order
 
 #: The modules, untyped: the tests pass arguments of the wrong type on purpose.
 untyped: Any = datasets
@@ -310,3 +315,85 @@ def test_batches_still_yields_every_sample_once() -> None:
     X, y = np.arange(10.0).reshape(5, 2), np.arange(5)
     it = batches(X, y, np.int64(2), rng=np.random.default_rng(0))  # type: ignore[arg-type]
     assert sorted(int(i) for _, yb in it for i in yb) == [0, 1, 2, 3, 4]
+
+
+# --------------------------------------------------------------------------------------
+# autodiff.draw
+
+
+def _chain(steps: int) -> Variable:
+    """A graph of ``2 * steps + 1`` Variables: ``z ← sin(z) · z``, ``steps`` times."""
+    z = Variable(0.5, name="z")
+    for _ in range(steps):
+        z = ad.sin(z) * z
+    return z
+
+
+def test_draw_refuses_a_graph_over_the_node_limit_and_says_how_to_raise_it() -> None:
+    at_limit = _chain(249)  # 499 Variables
+    assert len(topological_order(at_limit)) == 499
+    assert "n498" in draw(at_limit).source  # under the default limit of 500: drawn
+    over = _chain(250)  # 501 Variables
+    with pytest.raises(
+        ValueError,
+        match=r"draw: the graph has 501 nodes, more than max_nodes=500; .*"
+        r"raise the limit: draw\(y, max_nodes=501\)",
+    ):
+        draw(over)
+    assert "n500" in draw(over, max_nodes=501).source  # the fix the message gives works
+    with pytest.raises(ValueError, match=r"the graph has 3 nodes, more than max_nodes=2"):
+        draw(Variable(1.0) * Variable(2.0), max_nodes=2)
+    assert draw(Variable(1.0), max_nodes=1).source.count("label=") == 1
+
+
+def test_a_10000_node_graph_is_refused_at_once() -> None:
+    # Graphviz takes over a minute to lay this out; draw refuses it before building it.
+    x = Variable(np.arange(5000.0))
+    y = ad.sum(ad.stack([x[i] for i in range(5000)]))
+    start = time.perf_counter()
+    with pytest.raises(ValueError, match=r"the graph has 5003 nodes"):
+        draw(y)
+    assert time.perf_counter() - start < 5.0
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "message"),
+    [
+        (
+            {"rankdir": "XY"},
+            ValueError,
+            r"draw: rankdir must be 'LR', 'RL', 'TB' or 'BT', not 'XY'",
+        ),
+        ({"rankdir": 1}, TypeError, r"draw: rankdir must be 'LR', 'RL', 'TB' or 'BT', not int 1"),
+        ({"precision": -1}, ValueError, r"draw: precision must be a positive int, not -1"),
+        ({"precision": 0}, ValueError, r"draw: precision must be a positive int, not 0"),
+        ({"precision": 2.5}, TypeError, r"draw: precision must be an int, not float 2\.5"),
+        ({"precision": True}, TypeError, r"draw: precision must be an int, not bool True"),
+        ({"precision": "3"}, TypeError, r"draw: precision must be an int, not str '3'"),
+        ({"show_grad": "no"}, TypeError, r"draw: show_grad must be True, False or None"),
+        ({"show_grad": 1}, TypeError, r"show_grad must be True, False or None .*not int 1"),
+        ({"max_nodes": 0}, ValueError, r"draw: max_nodes must be a positive int, not 0"),
+        (
+            {"max_nodes": 1e4},
+            TypeError,
+            r"draw: max_nodes must be an int, not float 10000\.0; pass max_nodes=10000",
+        ),
+        ({"max_nodes": None}, TypeError, r"draw: max_nodes must be an int, not NoneType"),
+    ],
+)
+def test_draw_arguments_are_checked(
+    kwargs: dict[str, Any], error: type[Exception], message: str
+) -> None:
+    x = Variable(2.0, name="x")
+    with pytest.raises(error, match=message):
+        draw(x * x, **kwargs)
+
+
+def test_draw_refuses_a_non_variable_and_format_value_checks_its_settings() -> None:
+    with pytest.raises(TypeError, match=r"draw needs a Variable .*, not float 1\.0"):
+        draw(1.0)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match=r"format_value: precision must be a positive int, not -1"):
+        format_value(1.0, precision=-1)
+    with pytest.raises(ValueError, match=r"format_value: width must be a positive int, not 0"):
+        format_value(np.ones(3), width=0)
+    assert format_value(np.float64(0.5), precision=np.int64(2)) == "0.5"  # type: ignore[arg-type]
