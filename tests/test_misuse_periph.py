@@ -21,9 +21,12 @@ from autodiff._text import format_value
 from autodiff.datasets import batches, make_blobs
 from autodiff.draw import draw
 from autodiff.graph import topological_order
+from autodiff.nn import scalar
 
 #: The modules, untyped: the tests pass arguments of the wrong type on purpose.
 untyped: Any = datasets
+untyped_nn: Any = nn
+untyped_scalar: Any = scalar
 
 # --------------------------------------------------------------------------------------
 # autodiff.optim
@@ -397,3 +400,315 @@ def test_draw_refuses_a_non_variable_and_format_value_checks_its_settings() -> N
     with pytest.raises(ValueError, match=r"format_value: width must be a positive int, not 0"):
         format_value(np.ones(3), width=0)
     assert format_value(np.float64(0.5), precision=np.int64(2)) == "0.5"  # type: ignore[arg-type]
+
+
+# --------------------------------------------------------------------------------------
+# autodiff.nn and autodiff.nn.scalar
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "message"),
+    [
+        (
+            lambda: untyped_nn.MLP(3),
+            TypeError,
+            r"MLP: sizes must be a list of ints such as \[2, 16, 1\], not int 3",
+        ),
+        (lambda: untyped_nn.MLP("abc"), TypeError, r"MLP: sizes must be a list of ints .*not str"),
+        (
+            lambda: untyped_nn.MLP({2: 1, 3: 1}),
+            TypeError,
+            r"MLP: sizes must be a list of ints .*not dict",
+        ),
+        (lambda: untyped_nn.MLP({2, 3}), TypeError, r"MLP: sizes must be a list of ints .*not set"),
+        (
+            lambda: untyped_nn.MLP([2, 3.0, 1]),
+            TypeError,
+            r"MLP: sizes\[1\] must be an int, not float 3\.0",
+        ),
+        (
+            lambda: untyped_nn.MLP([2, True, 1]),
+            TypeError,
+            r"MLP: sizes\[1\] must be an int, not bool True",
+        ),
+        (
+            lambda: untyped_nn.MLP([2, -1]),
+            ValueError,
+            r"MLP: sizes\[1\] must be a positive int, not -1",
+        ),
+        (
+            lambda: untyped_nn.MLP([]),
+            ValueError,
+            r"MLP needs at least two sizes \[in, \.\.\., out\]",
+        ),
+        (
+            lambda: untyped_nn.MLP([2, 1], activation=None),
+            TypeError,
+            r"MLP: activation must be a name, one of 'tanh'",
+        ),
+        (
+            lambda: untyped_nn.MLP([2, 1], activation=np.tanh),
+            TypeError,
+            r"activation must be a name.*not ufunc",
+        ),
+        (
+            lambda: untyped_nn.MLP([2, 1], activation="gelu"),
+            ValueError,
+            r"MLP: unknown activation 'gelu'; choose one of",
+        ),
+        (
+            lambda: untyped_nn.MLP([2, 1], rng="a"),
+            TypeError,
+            r"MLP: rng must be a numpy\.random\.Generator",
+        ),
+        (
+            lambda: untyped_nn.Linear(0, 1),
+            ValueError,
+            r"Linear: in_features must be a positive int, not 0",
+        ),
+        (
+            lambda: untyped_nn.Linear(2, 0),
+            ValueError,
+            r"Linear: out_features must be a positive int, not 0",
+        ),
+        (
+            lambda: untyped_nn.Linear(2.0, 1),
+            TypeError,
+            r"Linear: in_features must be an int, not float 2\.0; pass in_features=2",
+        ),
+        (
+            lambda: untyped_nn.Linear(2, 1, bias="no"),
+            TypeError,
+            r"Linear: bias must be True or False, not str 'no'",
+        ),
+        (
+            lambda: untyped_nn.Linear(2, 1, bias=None),
+            TypeError,
+            r"Linear: bias must be True or False, not NoneType",
+        ),
+        (
+            lambda: untyped_nn.Linear(2, 1, rng=np.random.RandomState(0)),
+            TypeError,
+            r"Linear: rng .*not RandomState",
+        ),
+        (
+            lambda: untyped_nn.Perceptron(True),
+            TypeError,
+            r"Perceptron: in_features must be an int, not bool",
+        ),
+        (
+            lambda: untyped_nn.Sequential(nn.ReLU),
+            TypeError,
+            r"Sequential: item 0 is a type, not a Module; pass an instance, ReLU\(\.\.\.\)",
+        ),
+        (
+            lambda: untyped_nn.Sequential([nn.ReLU()]),
+            TypeError,
+            r"item 0 is a list, not a Module; .*Sequential\(\*modules\)",
+        ),
+        (
+            lambda: untyped_nn.Sequential(nn.ReLU())["a"],
+            TypeError,
+            r"Sequential indices must be ints \(or slices\), not str",
+        ),
+        (
+            lambda: untyped_nn.Sequential(nn.ReLU())[True],
+            TypeError,
+            r"Sequential indices must be ints",
+        ),
+        (
+            lambda: untyped_nn.Sequential(nn.ReLU())[5],
+            IndexError,
+            r"Sequential index 5 is out of range for 1 module",
+        ),
+        (lambda: untyped_nn.init_uniform("a", 2, 2), TypeError, r"init_uniform: rng must be"),
+        (
+            lambda: untyped_nn.init_uniform(np.random.default_rng(0), 0, 2),
+            ValueError,
+            r"init_uniform: in_features must be a positive int",
+        ),
+    ],
+)
+def test_nn_constructor_arguments_are_checked(
+    call: Any, error: type[Exception], message: str
+) -> None:
+    with pytest.raises(error, match=message):
+        call()
+
+
+def test_valid_nn_arguments_of_every_kind_still_work() -> None:
+    assert untyped_nn.MLP(np.array([2, 3, 1]), rng=0).sizes == [2, 3, 1]
+    assert nn.MLP((2, 3), rng=0).sizes == [2, 3]
+    assert nn.MLP(range(2, 5), rng=0).sizes == [2, 3, 4]
+    layer = nn.Linear(np.int64(2), np.int64(1), bias=np.bool_(False), rng=np.int64(0))  # type: ignore[arg-type]
+    assert layer.bias is None
+    assert nn.init_uniform(0, 2, 1)[0].shape == (1, 2)  # type: ignore[arg-type]
+    seq = nn.Sequential(nn.ReLU(), nn.Tanh())
+    assert isinstance(seq[np.int64(-1)], nn.Tanh)  # type: ignore[index]
+    untyped_seq: Any = seq
+    assert untyped_seq[0:1] == seq._modules[0:1]
+
+
+def test_a_parameter_can_only_be_replaced_by_a_variable() -> None:
+    layer = nn.Linear(2, 1, rng=0)
+    with pytest.raises(
+        TypeError,
+        match=r"Linear: cannot assign ndarray .* to the parameter 'weight' \(a Variable or None expected\); .*weight\.value",
+    ):
+        layer.weight = np.zeros((1, 2))  # type: ignore[assignment]
+    assert layer.parameters()[0] is layer.weight  # the weight is still a parameter
+    # PyTorch's update idiom outside no_grad: the weight would become a graph node
+    with pytest.raises(
+        TypeError,
+        match=r"cannot assign the result of 'sub' to the parameter 'weight'.*weight\.value -= lr \* weight\.grad",
+    ):
+        layer.weight = layer.weight - 0.1 * np.ones((1, 2))
+    outer = nn.Sequential()
+    outer.inner = nn.ReLU()
+    with pytest.raises(
+        TypeError,
+        match=r"Sequential: cannot assign int 3 to the sub-module 'inner' \(a Module or None expected\)",
+    ):
+        outer.inner = 3
+    # replacing a parameter by a new leaf, or removing it, is fine
+    layer.weight = Variable(np.ones((1, 2)))
+    assert layer.weight.name == "weight"
+    layer.bias = None
+    assert len(layer.parameters()) == 1
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "message"),
+    [
+        (
+            lambda p, X, y: p.perceptron_rule(X, y, lr="a"),
+            TypeError,
+            r"perceptron_rule: lr must be a real number, not str",
+        ),
+        (
+            lambda p, X, y: p.perceptron_rule(X, y, lr=-1.0),
+            ValueError,
+            r"perceptron_rule: lr must be a finite number >= 0",
+        ),
+        (
+            lambda p, X, y: p.perceptron_rule(X, y, lr=0),
+            ValueError,
+            r"lr must be positive, not 0 \(the weights would never move\)",
+        ),
+        (
+            lambda p, X, y: p.perceptron_rule(X, y, lr=np.nan),
+            ValueError,
+            r"lr must be a finite number",
+        ),
+        (
+            lambda p, X, y: p.perceptron_rule(X * np.nan, y),
+            ValueError,
+            r"perceptron_rule: x holds NaN or inf",
+        ),
+        (
+            lambda p, X, y: p.perceptron_rule(X.astype(str), y),
+            TypeError,
+            r"perceptron_rule: x must be real numbers, not an array of dtype <U",
+        ),
+        (
+            lambda p, X, y: p.perceptron_rule(X, 2 * y - 1),
+            ValueError,
+            r"labels in \{0, 1\}.*pass \(y \+ 1\) // 2",
+        ),
+    ],
+)
+def test_perceptron_rule_arguments_are_checked(
+    call: Any, error: type[Exception], message: str
+) -> None:
+    X, y = np.array([[-1.0, 0.0], [1.0, 0.0]]), np.array([0, 1])
+    with pytest.raises(error, match=message):
+        call(nn.Perceptron(2, rng=0), X, y)
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "message"),
+    [
+        (
+            lambda: untyped_scalar.Neuron(0),
+            ValueError,
+            r"Neuron: in_features must be a positive int, not 0",
+        ),
+        (
+            lambda: untyped_scalar.Neuron(2, activation=1),
+            TypeError,
+            r"Neuron: activation must be a name",
+        ),
+        (
+            lambda: untyped_scalar.Neuron.from_values([1.0], "a"),
+            TypeError,
+            r"Neuron\.from_values: bias must be a real number, not str",
+        ),
+        (
+            lambda: untyped_scalar.Neuron.from_values(["a"], 0.0),
+            TypeError,
+            r"Neuron\.from_values: weights must be real numbers",
+        ),
+        (
+            lambda: untyped_scalar.Neuron.from_values([], 0.0),
+            ValueError,
+            r"weights must be a non-empty sequence of numbers",
+        ),
+        (
+            lambda: untyped_scalar.Neuron.from_values([np.nan], 0.0),
+            ValueError,
+            r"weights must hold finite numbers",
+        ),
+        (
+            lambda: untyped_scalar.Neuron(2, rng=0)(1.0),
+            TypeError,
+            r"Neuron takes one sample: a sequence of 2 numbers or scalar Variables, not float",
+        ),
+        (
+            lambda: untyped_scalar.Neuron(2, rng=0)(["a", "b"]),
+            TypeError,
+            r"Neuron: input 0 must be a real number, not str 'a'",
+        ),
+        (
+            lambda: untyped_scalar.Neuron(2, rng=0)([1.0]),
+            ValueError,
+            r"Neuron expects 2 inputs, got 1",
+        ),
+        (
+            lambda: untyped_scalar.Layer(2, 3, activation="x"),
+            ValueError,
+            r"Layer: unknown activation 'x'",
+        ),
+        (
+            lambda: untyped_scalar.Layer(2, 3, rng=0)(["a", "b"]),
+            TypeError,
+            r"Layer: input 0 must be a real number",
+        ),
+        (lambda: untyped_scalar.MLP(3), TypeError, r"scalar\.MLP: sizes must be a list of ints"),
+        (
+            lambda: untyped_scalar.MLP([2, 1], rng=0)(np.zeros((3, 2))),
+            ValueError,
+            r"not an array of shape \(3, 2\); for a batch, loop over its rows",
+        ),
+        (
+            lambda: untyped_scalar.MLP([2, 1], rng=0)([Variable(np.ones(2)), 1.0]),
+            ValueError,
+            r"input 0 is a Variable of shape \(2,\)",
+        ),
+    ],
+)
+def test_scalar_network_arguments_are_checked(
+    call: Any, error: type[Exception], message: str
+) -> None:
+    with pytest.raises(error, match=message):
+        call()
+
+
+def test_scalar_networks_still_take_numbers_and_scalar_variables() -> None:
+    model = scalar.MLP([2, 3, 1], rng=0)
+    x = Variable(0.5)
+    [a] = model([x, np.float64(-1.0)])
+    [b] = model(np.array([0.5, -1.0]))
+    [c] = model((0.5, -1))
+    assert a.value == b.value == c.value
+    n = scalar.Neuron.from_values(np.array([1.0, 2.0]), np.float32(0.5), activation=None)  # type: ignore[arg-type]
+    assert n([1, 1]).value == 3.5
