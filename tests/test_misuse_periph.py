@@ -27,6 +27,7 @@ from autodiff.nn import scalar
 untyped: Any = datasets
 untyped_nn: Any = nn
 untyped_scalar: Any = scalar
+untyped_trace: Any = ad.trace_table
 
 # --------------------------------------------------------------------------------------
 # autodiff.optim
@@ -712,3 +713,98 @@ def test_scalar_networks_still_take_numbers_and_scalar_variables() -> None:
     assert a.value == b.value == c.value
     n = scalar.Neuron.from_values(np.array([1.0, 2.0]), np.float32(0.5), activation=None)  # type: ignore[arg-type]
     assert n([1, 1]).value == 3.5
+
+
+# --------------------------------------------------------------------------------------
+# autodiff.trace_table
+
+
+def _f(x1: Any, x2: Any) -> Any:
+    return x1 * x2
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "message"),
+    [
+        (
+            lambda: untyped_trace(3.0, 3.0),
+            TypeError,
+            r"trace_table: f must be a function, not float 3\.0; pass the function first",
+        ),
+        (
+            lambda: untyped_trace(_f, 1.0, 2.0, mode=None),
+            TypeError,
+            r"trace_table: mode must be 'forward' or 'reverse', not NoneType",
+        ),
+        (
+            lambda: untyped_trace(_f, 1.0, 2.0, mode="sideways"),
+            ValueError,
+            r"mode must be 'forward' or 'reverse', not 'sideways'",
+        ),
+        (
+            lambda: untyped_trace(_f, 1.0, 2.0, wrt=1.0),
+            TypeError,
+            r"trace_table: wrt must be an int, the index of an argument, not float",
+        ),
+        (
+            lambda: untyped_trace(_f, 1.0, 2.0, wrt=True),
+            TypeError,
+            r"wrt must be an int.*not bool True",
+        ),
+        (
+            lambda: untyped_trace(_f, 1.0, 2.0, wrt="0"),
+            TypeError,
+            r"wrt must be an int.*not str '0'",
+        ),
+        (
+            lambda: untyped_trace(_f, 1.0, 2.0, wrt=2),
+            ValueError,
+            r"wrt=2 is out of range for 2 argument\(s\); pass an index from 0 to 1",
+        ),
+        (
+            lambda: untyped_trace(_f, 1.0, 2.0, mode="reverse", wrt=1),
+            ValueError,
+            r"wrt=1 is for forward mode; .*drop wrt",
+        ),
+        (
+            lambda: untyped_trace(_f, 1.0),
+            TypeError,
+            r"f cannot take 1 argument\(s\) \(missing a required argument: 'x2'\)",
+        ),
+        (lambda: untyped_trace(lambda x: x, 1.0, 2.0), TypeError, r"f cannot take 2 argument\(s\)"),
+        (
+            lambda: untyped_trace(lambda x: x, "a"),
+            TypeError,
+            r"trace_table: argument 0 needs a real number",
+        ),
+        (
+            lambda: untyped_trace(lambda x: None, 1.0),
+            TypeError,
+            r"f returned NoneType None, .*did you forget `return`\?",
+        ),
+        (
+            lambda: untyped_trace(lambda x: {"y": x}, 1.0),
+            TypeError,
+            r"f returned dict .*; return a single value",
+        ),
+        (
+            lambda: untyped_trace(lambda x: (x for _ in "a"), 1.0),
+            TypeError,
+            r"f returned generator",
+        ),
+        (
+            lambda: untyped_trace(lambda x: "x", 1.0, mode="reverse"),
+            TypeError,
+            r"f returned str 'x'",
+        ),
+    ],
+)
+def test_trace_table_arguments_are_checked(call: Any, error: type[Exception], message: str) -> None:
+    with pytest.raises(error, match=message):
+        call()
+
+
+def test_trace_table_valid_arguments_still_work() -> None:
+    assert untyped_trace(_f, 2.0, 5.0, wrt=np.int64(-1)).rows[-1].derivative == 2.0
+    assert ad.trace_table(_f, 2.0, 5.0, mode="reverse", wrt=0).rows[-1].derivative == 1.0
+    assert ad.trace_table(lambda *xs: xs[0] * xs[1], 2.0, 5.0).rows[-1].derivative == 5.0
