@@ -158,6 +158,10 @@ class Module:
       (first): Affine()
       (second): Affine()
     )
+    >>> net.first.scale = net.first.scale * 2.0
+    Traceback (most recent call last):
+    ...
+    TypeError: Affine: cannot assign the result of 'mul' to the parameter 'scale': ...
     """
 
     # Modules list their sub-modules in ``repr``; a module with very many identical
@@ -464,7 +468,7 @@ class Linear(Module):
     out_features:
         The number of features of each output sample.
     bias:
-        Whether to add a learned bias ``b``.
+        Whether to add a learned bias ``b``: ``True`` or ``False``.
     rng:
         Where the initial weights come from: a ``numpy.random.Generator`` (its stream
         continues), a seed, or ``None`` (not reproducible).
@@ -553,7 +557,9 @@ class MLP(Sequential):
     Parameters
     ----------
     sizes:
-        ``[in_features, hidden..., out_features]``, at least two sizes.
+        ``[in_features, hidden..., out_features]``, at least two positive ints, in a
+        list, a tuple or a 1-D array (a single int is refused: ``MLP([3, 1])``, not
+        ``MLP(3)``).
     activation:
         ``"tanh"``, ``"relu"`` or ``"sigmoid"``.
     rng:
@@ -575,6 +581,10 @@ class MLP(Sequential):
     )
     >>> model(np.zeros((10, 2))).shape
     (10, 1)
+    >>> nn.MLP(3)
+    Traceback (most recent call last):
+    ...
+    TypeError: MLP: sizes must be a list of ints such as [2, 16, 1], not int 3
     """
 
     def __init__(
