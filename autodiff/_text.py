@@ -6,6 +6,7 @@ from typing import Any
 
 import numpy as np
 
+from autodiff._arguments import integer
 from autodiff.tracer import raw
 
 __all__ = ["format_value", "subscript"]
@@ -60,7 +61,18 @@ def format_value(value: Any, precision: int = 4, width: int = 50) -> str:
     '(10, 10) [[0, 1, …, 8, 9], …]'
     >>> format_value(np.array([0.5, -1.0, 0.25]))
     '(3,) [0.5, -1, 0.25]'
+
+    ``precision`` (significant digits) and ``width`` (characters) are positive ints:
+
+    >>> format_value(1.0, precision=-1)
+    Traceback (most recent call last):
+    ...
+    ValueError: format_value: precision must be a positive int, not -1
     """
+    if precision.__class__ is not int or precision < 1:
+        integer(precision, "format_value", "precision", example=4)
+    if width.__class__ is not int or width < 1:
+        integer(width, "format_value", "width", example=50)
     value = raw(value)
     if isinstance(value, np.ndarray) and value.ndim > 0:
         if value.size == 0:

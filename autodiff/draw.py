@@ -6,7 +6,9 @@ import html
 from typing import Literal
 
 import graphviz
+import numpy as np
 
+from autodiff._arguments import choice, given, integer
 from autodiff._text import format_value, trace_names
 from autodiff.dual import Dual
 from autodiff.graph import topological_order
@@ -54,6 +56,7 @@ def draw(
     *,
     show_grad: bool | None = None,
     precision: int = 4,
+    max_nodes: int = 500,
 ) -> graphviz.Digraph:
     """Draw the graph that computed ``output``.
 
@@ -74,9 +77,17 @@ def draw(
         pass: the output on the right and the edges pointing back to the inputs, the
         way adjoints flow.
     show_grad:
-        Whether to show gradients; by default, when ``output`` has one.
+        Whether to show gradients (``True`` or ``False``); by default, when ``output``
+        has one.
     precision:
-        Significant digits of the numbers shown.
+        Significant digits of the numbers shown, a positive int.
+    max_nodes:
+        The largest graph to draw, counted in ``Variable``\\ s (boxes; each operation
+        adds an oval). A larger graph raises a ``ValueError`` that says how many nodes
+        it has, instead of returning a source that Graphviz takes minutes to lay out
+        (about 6 s for 4,000 nodes, over a minute for 10,000). Raise the limit to draw
+        it anyway, e.g. ``draw(y, max_nodes=5000)``, or draw a smaller graph: fewer
+        samples, a smaller model, or array operations instead of scalar ones.
 
     Examples
     --------
@@ -88,20 +99,50 @@ def draw(
     ['n1op -> n1', 'n0 -> n1op', 'n0 -> n1op']
 
     ``x * x`` has two edges from ``x``: one per operand.
+
+    A graph with more than ``max_nodes`` nodes is refused, with the way to draw it
+    anyway:
+
+    >>> import autodiff as ad
+    >>> z = ad.Variable(0.5, name="z")
+    >>> for _ in range(300):
+    ...     z = ad.sin(z) * z
+    >>> draw(z)
+    Traceback (most recent call last):
+    ...
+    ValueError: draw: the graph has 601 nodes, more than max_nodes=500; ...
+    >>> draw(z, max_nodes=601).source.count("->")  # 300 × (sin: 2 edges, ×: 3)
+    1500
     """
     if not isinstance(output, Variable):
-        raise TypeError(f"draw needs a Variable, not {type(output).__name__}")
-    if rankdir not in ("LR", "RL", "TB", "BT"):
-        raise ValueError(f"draw: rankdir must be 'LR', 'RL', 'TB' or 'BT', not {rankdir!r}")
+        raise TypeError(
+            f"draw needs a Variable (the result of a computation on Variables), not {given(output)}"
+        )
+    choice(rankdir, "draw", "rankdir", ("LR", "RL", "TB", "BT"))
+    if show_grad is not None and not isinstance(show_grad, bool | np.bool_):
+        raise TypeError(
+            f"draw: show_grad must be True, False or None (show gradients once backward "
+            f"has run), not {given(show_grad)}"
+        )
+    precision = integer(precision, "draw", "precision", example=4)
+    limit = integer(max_nodes, "draw", "max_nodes", example=1000)
+    order = topological_order(output)
+    if len(order) > limit:
+        raise ValueError(
+            f"draw: the graph has {len(order)} nodes, more than max_nodes={limit}; "
+            f"Graphviz would take a long time to lay it out (seconds for a few thousand "
+            f"nodes, minutes for ten thousand). Draw a smaller graph, or raise the "
+            f"limit: draw(y, max_nodes={len(order)})"
+        )
     if show_grad is None:
         show_grad = output._grad is not None
+    show_grad = bool(show_grad)
     reverse = rankdir in ("RL", "BT")
     dot = graphviz.Digraph(
         graph_attr={"rankdir": rankdir, "bgcolor": "transparent", "nodesep": "0.25"},
         node_attr={"fontname": _FONT, "fontsize": "12", "fontcolor": _TEXT},
         edge_attr={"color": _EDGE, "arrowsize": "0.7", "penwidth": "1.2"},
     )
-    order = topological_order(output)
     index = {id(node): k for k, node in enumerate(order)}
     leaves = [node for node in order if node._prim is None]
     steps = [node for node in order if node._prim is not None]

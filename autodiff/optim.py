@@ -30,12 +30,14 @@ Examples
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
+from autodiff._arguments import flag, given, real
+from autodiff.tracer import Tracer
 from autodiff.variable import Variable
 
 __all__ = ["SGD", "Adam", "Optimizer"]
@@ -43,16 +45,53 @@ __all__ = ["SGD", "Adam", "Optimizer"]
 _Array = npt.NDArray[np.float64]
 
 
-def _check(value: Any, name: str, low: float = 0.0, high: float = math.inf) -> float:
-    """``value`` as a float in ``[low, high)``, else a ValueError naming the argument."""
-    try:
-        x = float(value)
-    except (TypeError, ValueError):
-        raise TypeError(f"{name} must be a number, not {type(value).__name__}") from None
-    if not low <= x < high or math.isnan(x):
-        where = f"in [{low:g}, {high:g})" if math.isfinite(high) else f">= {low:g}"
-        raise ValueError(f"{name} must be {where}, got {value!r}")
-    return x
+def _params(params: Any, owner: str) -> list[Variable]:
+    """The parameter list of an optimiser, or an error that shows the right call."""
+    fix = f"pass a list of Variables, e.g. {owner}([w], ...) or {owner}(model.parameters(), ...)"
+    if isinstance(params, Tracer):
+        raise TypeError(
+            f"{owner}: params must be an iterable of Variables, but got a single "
+            f"{type(params).__name__} (iterating it would give its elements, new graph "
+            f"nodes, not the Variable itself); wrap it in a list: {owner}([w], ...)"
+        )
+    if callable(getattr(params, "parameters", None)):
+        raise TypeError(
+            f"{owner}: params must be an iterable of Variables, but got a "
+            f"{type(params).__name__}; pass its parameters: {owner}(model.parameters(), ...)"
+        )
+    if isinstance(params, Mapping):
+        raise TypeError(
+            f"{owner}: params must be an iterable of Variables, but got a "
+            f"{type(params).__name__} (iterating it gives its keys); pass its values: "
+            f"{owner}(list(d.values()), ...)"
+        )
+    if isinstance(params, np.ndarray | str | bytes) or not isinstance(params, Iterable):
+        raise TypeError(
+            f"{owner}: params must be an iterable of Variables, but got {given(params)}; {fix}"
+        )
+    checked: list[Variable] = list(params)
+    if not checked:
+        raise ValueError(
+            f"{owner} got an empty parameter list; pass the Variables to optimise, e.g. "
+            f"model.parameters() (a Module finds the Variables and Modules held in its "
+            f"attributes)"
+        )
+    seen: set[int] = set()
+    for i, p in enumerate(checked):
+        if not isinstance(p, Variable):
+            raise TypeError(f"{owner}: parameter {i} is {given(p)}, not a Variable; {fix}")
+        if p._prim is not None:
+            raise ValueError(
+                f"{owner}: parameter {i} ({p.name}) is not a leaf: it was computed by "
+                f"{p.op!r}, so updating it would not change the Variables it came from; "
+                f"optimise the Variables you created, e.g. {owner}([w], ...)"
+            )
+        if id(p) in seen:
+            raise ValueError(
+                f"{owner}: parameter {i} ({p.name}) appears more than once; list each Variable once"
+            )
+        seen.add(id(p))
+    return checked
 
 
 class Optimizer:
@@ -61,28 +100,31 @@ class Optimizer:
     Parameters
     ----------
     params:
-        The ``Variable``\\ s to optimise, each once (e.g. ``model.parameters()``).
+        The ``Variable``\\ s to optimise, each once (e.g. ``model.parameters()``): a
+        list, a tuple or any other iterable of leaf ``Variable``\\ s. A single
+        ``Variable`` is refused with a ``TypeError`` (iterating an array ``Variable``
+        gives its elements, new graph nodes, which an optimiser would update to no
+        effect): wrap it in a list. So are a ``Module`` (pass its ``parameters()``), an
+        array, a string, a dict and anything that is not a ``Variable`` inside; a
+        ``Variable`` computed from others (not a leaf) is refused with a ``ValueError``,
+        as PyTorch refuses a non-leaf tensor.
 
     Examples
     --------
+    >>> import numpy as np
     >>> import autodiff as ad
     >>> from autodiff import optim
-    >>> w = ad.Variable(1.0)
+    >>> w = ad.Variable(np.ones(3), name="w")
     >>> optim.SGD([w], lr=0.1).params == [w]
     True
+    >>> optim.SGD(w, lr=0.1)
+    Traceback (most recent call last):
+    ...
+    TypeError: SGD: params must be an iterable of Variables, but got a single Variable (...); wrap it in a list: SGD([w], ...)
     """
 
     def __init__(self, params: Iterable[Variable]) -> None:
-        self.params: list[Variable] = list(params)
-        if not self.params:
-            raise ValueError(f"{type(self).__name__} got an empty parameter list")
-        seen: set[int] = set()
-        for i, p in enumerate(self.params):
-            if not isinstance(p, Variable):
-                raise TypeError(f"parameter {i} is a {type(p).__name__}, not a Variable")
-            if id(p) in seen:
-                raise ValueError(f"parameter {i} ({p.name}) appears more than once")
-            seen.add(id(p))
+        self.params: list[Variable] = _params(params, type(self).__name__)
 
     def zero_grad(self) -> None:
         """Reset the gradient of every parameter (call it before each ``backward``).
@@ -146,7 +188,7 @@ class SGD(Optimizer):
     Parameters
     ----------
     params:
-        The ``Variable``\\ s to optimise.
+        The ``Variable``\\ s to optimise (see :class:`Optimizer`).
     lr:
         The learning rate, ``>= 0``.
     momentum:
@@ -156,7 +198,12 @@ class SGD(Optimizer):
     dampening:
         Dampening of the momentum, ``>= 0``.
     nesterov:
-        Use Nesterov momentum (needs ``momentum > 0`` and ``dampening = 0``).
+        Use Nesterov momentum (needs ``momentum > 0`` and ``dampening = 0``): ``True``
+        or ``False``.
+
+    Every number must be a finite real number (an ``int``, a ``float`` or a NumPy
+    number); a string, a bool, NaN or infinity is refused, with a ``TypeError`` for the
+    wrong kind of value and a ``ValueError`` for a value out of range.
 
     Examples
     --------
@@ -174,7 +221,7 @@ class SGD(Optimizer):
     >>> optim.SGD([w], lr=-1.0)
     Traceback (most recent call last):
     ...
-    ValueError: lr must be >= 0, got -1.0
+    ValueError: SGD: lr must be a finite number >= 0, not -1.0; pass e.g. lr=0.01
     """
 
     def __init__(
@@ -187,13 +234,17 @@ class SGD(Optimizer):
         nesterov: bool = False,
     ) -> None:
         super().__init__(params)
-        self.lr = _check(lr, "lr")
-        self.momentum = _check(momentum, "momentum")
-        self.weight_decay = _check(weight_decay, "weight_decay")
-        self.dampening = _check(dampening, "dampening")
-        self.nesterov = bool(nesterov)
+        self.lr = real(lr, "SGD", "lr", example="0.01")
+        self.momentum = real(momentum, "SGD", "momentum", example="0.9")
+        self.weight_decay = real(weight_decay, "SGD", "weight_decay", example="1e-4")
+        self.dampening = real(dampening, "SGD", "dampening", example="0.0")
+        self.nesterov = flag(nesterov, "SGD", "nesterov")
         if self.nesterov and (self.momentum == 0 or self.dampening != 0):
-            raise ValueError("nesterov momentum needs momentum > 0 and dampening = 0")
+            raise ValueError(
+                f"SGD: nesterov momentum needs momentum > 0 and dampening = 0, got "
+                f"momentum={self.momentum:g} and dampening={self.dampening:g}; pass e.g. "
+                f"momentum=0.9, dampening=0"
+            )
         self._buffers: list[_Array | None] = [None] * len(self.params)
 
     def step(self) -> None:
@@ -229,16 +280,19 @@ class Adam(Optimizer):
     Parameters
     ----------
     params:
-        The ``Variable``\\ s to optimise.
+        The ``Variable``\\ s to optimise (see :class:`Optimizer`).
     lr:
         The learning rate, ``>= 0``.
     betas:
-        The decay rates ``(β₁, β₂)`` of the two averages, each in ``[0, 1)``.
+        The decay rates ``(β₁, β₂)`` of the two averages, each in ``[0, 1)``: a tuple
+        or list of two numbers (a single number is refused).
     eps:
         Added to the denominator, ``>= 0``.
     weight_decay:
         The L2 penalty factor, ``>= 0`` (added to the gradient, as in ``Adam``; not
         the decoupled decay of ``AdamW``).
+
+    Every number must be a finite real number, as for :class:`SGD`.
 
     Examples
     --------
@@ -249,6 +303,10 @@ class Adam(Optimizer):
     >>> opt.zero_grad(); (w * w).backward(); opt.step()
     >>> w.value  # the first step has length lr whatever the gradient's size
     0.9000000005
+    >>> optim.Adam([w], betas=0.9)
+    Traceback (most recent call last):
+    ...
+    TypeError: Adam: betas must be a pair (beta1, beta2), not float 0.9; pass two numbers, e.g. betas=(0.9, 0.999)
     """
 
     def __init__(
@@ -260,15 +318,21 @@ class Adam(Optimizer):
         weight_decay: float = 0.0,
     ) -> None:
         super().__init__(params)
-        self.lr = _check(lr, "lr")
-        if len(betas) != 2:
-            raise ValueError(f"betas must be a pair (beta1, beta2), got {betas!r}")
+        self.lr = real(lr, "Adam", "lr", example="1e-3")
+        pair: Any = betas
+        fix = "pass two numbers, e.g. betas=(0.9, 0.999)"
+        if isinstance(pair, np.ndarray) and pair.ndim == 1:
+            pair = pair.tolist()
+        if not isinstance(pair, tuple | list):
+            raise TypeError(f"Adam: betas must be a pair (beta1, beta2), not {given(pair)}; {fix}")
+        if len(pair) != 2:
+            raise ValueError(f"Adam: betas must be a pair (beta1, beta2), not {betas!r}; {fix}")
         self.betas = (
-            _check(betas[0], "betas[0]", 0.0, 1.0),
-            _check(betas[1], "betas[1]", 0.0, 1.0),
+            real(pair[0], "Adam", "betas[0]", high=1.0, fix=fix),
+            real(pair[1], "Adam", "betas[1]", high=1.0, fix=fix),
         )
-        self.eps = _check(eps, "eps")
-        self.weight_decay = _check(weight_decay, "weight_decay")
+        self.eps = real(eps, "Adam", "eps", example="1e-8")
+        self.weight_decay = real(weight_decay, "Adam", "weight_decay", example="1e-4")
         n = len(self.params)
         self._steps = [0] * n
         self._m: list[_Array | None] = [None] * n

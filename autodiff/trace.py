@@ -22,6 +22,7 @@ from typing import Any, Literal
 
 import numpy as np
 
+from autodiff._arguments import choice, given
 from autodiff._text import format_value, trace_names
 from autodiff.dual import Dual
 from autodiff.graph import backpropagate, topological_order
@@ -237,6 +238,21 @@ def _input_names(f: Callable[..., Any], n: int) -> list[str]:
     return [_pretty_input(name) for name in names]
 
 
+def _check_arity(f: Callable[..., Any], n: int) -> None:
+    """A ``TypeError`` before tracing if ``f`` cannot take ``n`` positional arguments."""
+    try:
+        signature = inspect.signature(f)
+    except (TypeError, ValueError):
+        return  # a builtin without a signature: let the call say
+    try:
+        signature.bind(*range(n))
+    except TypeError as error:
+        raise TypeError(
+            f"trace_table: f cannot take {n} argument(s) ({error}); pass one value per "
+            f"parameter of f"
+        ) from None
+
+
 def trace_table(
     f: Callable[..., Any],
     *args: Any,
@@ -257,7 +273,14 @@ def trace_table(
         ``"reverse"``: the primal trace beside the adjoint trace, seeded with ``ȳ = 1``
         (Table 3); ``f`` must return a single value.
     wrt:
-        Forward mode: the index of the argument to differentiate.
+        Forward mode: the index of the argument to differentiate, an ``int`` (negative
+        counts from the end). Reverse mode has no use for it (every input gets its
+        adjoint), so any value but 0 is refused there.
+
+    A wrong argument raises a ``TypeError`` (``f`` not a function, a ``mode`` or
+    ``wrt`` of the wrong type, a number of arguments that ``f`` cannot take, ``f``
+    returning ``None``) or a ``ValueError`` (an unknown mode, ``wrt`` out of range, an
+    output that does not depend on the inputs).
 
     Examples
     --------
@@ -273,16 +296,40 @@ def trace_table(
     >>> reverse = trace_table(f, 2.0, 5.0, mode="reverse")
     >>> [a.line() for a in reverse.adjoint_rows][-2:]
     ['x̄₁ = v̄₋₁', 'x̄₂ = v̄₀']
+    >>> trace_table(f, 2.0)
+    Traceback (most recent call last):
+    ...
+    TypeError: trace_table: f cannot take 1 argument(s) (missing a required argument: 'x2'); pass one value per parameter of f
     """
-    if mode not in ("forward", "reverse"):
-        raise ValueError(f"trace_table: mode must be 'forward' or 'reverse', not {mode!r}")
+    if not callable(f):
+        raise TypeError(
+            f"trace_table: f must be a function, not {given(f)}; pass the function first, "
+            f"then the point: trace_table(f, 2.0, 5.0)"
+        )
+    choice(mode, "trace_table", "mode", ("forward", "reverse"))
     n = len(args)
     if n == 0:
-        raise ValueError("trace_table needs at least one argument")
+        raise ValueError(
+            "trace_table needs at least one argument: the point to evaluate f at, e.g. "
+            "trace_table(f, 2.0)"
+        )
+    _check_arity(f, n)
+    if isinstance(wrt, bool | np.bool_) or not isinstance(wrt, int | np.integer):
+        raise TypeError(
+            f"trace_table: wrt must be an int, the index of an argument, not {given(wrt)}"
+        )
     if not -n <= wrt < n:
-        raise ValueError(f"trace_table: wrt={wrt} is out of range for {n} argument(s)")
-    wrt %= n
-    values = [as_value(a, "trace_table") for a in args]
+        raise ValueError(
+            f"trace_table: wrt={wrt} is out of range for {n} argument(s); pass an index "
+            f"from 0 to {n - 1}"
+        )
+    if mode == "reverse" and wrt != 0:
+        raise ValueError(
+            f"trace_table: wrt={wrt} is for forward mode; reverse mode gives the adjoint "
+            f"of every input at once, so drop wrt"
+        )
+    wrt = int(wrt) % n
+    values = [as_value(a, f"trace_table: argument {k}") for k, a in enumerate(args)]
     input_names = _input_names(f, n)
     # The output is y, as in the paper, unless an input already has that name.
     output = next(name for name in ("y", "f", "out", "y₀") if name not in input_names)
@@ -298,6 +345,11 @@ def trace_table(
     finally:
         for opened in levels:
             _close(opened)
+    if out is None or isinstance(out, str | bytes | dict) or inspect.isgenerator(out):
+        hint = "did you forget `return`?" if out is None else "return a single value"
+        raise TypeError(
+            f"trace_table: f returned {given(out)}, not a number computed from its inputs; {hint}"
+        )
     if not (isinstance(out, Variable) and out.level == level):
         raise ValueError("trace_table: the output does not depend on the inputs")
 

@@ -70,7 +70,7 @@ def test_make_moons_geometry() -> None:
     assert np.std(Xn - Xc) == pytest.approx(0.1, rel=0.05)
     with pytest.raises(ValueError, match="n_samples must be a positive int"):
         make_moons(0)
-    with pytest.raises(ValueError, match="noise must be a non-negative number"):
+    with pytest.raises(ValueError, match="make_moons: noise must be a finite number >= 0"):
         make_moons(10, noise=-0.1)
 
 
@@ -112,9 +112,9 @@ def test_make_blobs_defaults_and_errors() -> None:
     assert_allclose(X[y == 1].mean(axis=0), [1.0, 1.0], atol=0.2)
     with pytest.raises(ValueError, match="more than 2 · margin"):
         make_blobs(10, centers=[[0.0, 0.0], [0.1, 0.0]], margin=0.1)
-    with pytest.raises(ValueError, match="centers must be two points"):
+    with pytest.raises(ValueError, match="make_blobs: centers must be two points"):
         make_blobs(10, centers=[[0.0, 0.0], [1.0, 0.0], [2.0, 2.0]])
-    with pytest.raises(ValueError, match="cluster_std must be a non-negative number"):
+    with pytest.raises(ValueError, match="make_blobs: cluster_std must be a finite number >= 0"):
         make_blobs(10, cluster_std=-1.0)
 
 

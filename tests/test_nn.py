@@ -285,8 +285,11 @@ def test_linear_rejects_bad_sizes_and_inputs() -> None:
     with pytest.raises(ValueError, match="got shape"):
         layer(1.0)
     bad: Any
-    for bad in (0, -1, 2.5, True):
-        with pytest.raises(ValueError, match="in_features must be a positive int"):
+    for bad in (0, -1):
+        with pytest.raises(ValueError, match="Linear: in_features must be a positive int"):
+            nn.Linear(bad, 2)
+    for bad in (2.5, True):
+        with pytest.raises(TypeError, match="Linear: in_features must be an int"):
             nn.Linear(bad, 2)
 
 
@@ -313,7 +316,7 @@ def test_mlp_structure_and_activations() -> None:
         nn.MLP([2, 3, 1], activation="gelu")  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="at least two sizes"):
         nn.MLP([2])
-    with pytest.raises(ValueError, match="MLP sizes must be a positive int"):
+    with pytest.raises(ValueError, match=r"MLP: sizes\[1\] must be a positive int, not 0"):
         nn.MLP([2, 0, 1])
 
 
@@ -592,7 +595,7 @@ def test_scalar_parameters_and_repr() -> None:
         "  (layers.1): Layer(in_features=3, out_features=1, activation=None)\n"
         ")"
     )
-    with pytest.raises(ValueError, match="Neuron expects 2 inputs, got 3"):
+    with pytest.raises(ValueError, match=r"scalar\.MLP expects 2 inputs, got 3"):
         model([1.0, 2.0, 3.0])
     with pytest.raises(ValueError, match="unknown activation"):
         scalar.Layer(2, 2, activation="swish")  # type: ignore[arg-type]

@@ -42,6 +42,8 @@ import numpy as np
 import numpy.typing as npt
 
 from autodiff import primitives as P
+from autodiff._arguments import flag, given, integer, real
+from autodiff._arguments import sizes as ordered_items
 from autodiff._random import Seed, as_generator
 from autodiff.tracer import Tracer, as_value, raw, shape_of
 from autodiff.variable import Variable
@@ -76,31 +78,35 @@ _ACTIVATIONS: dict[str, Callable[[Any], Any]] = {
 }
 
 
-def _activation_function(name: str) -> Callable[[Any], Any]:
+def _activation_function(name: str, owner: str = "MLP") -> Callable[[Any], Any]:
     """The elementwise function for an activation name (``"tanh"``, ``"relu"``, ``"sigmoid"``)."""
+    choices = ", ".join(repr(k) for k in _ACTIVATIONS)
+    if not isinstance(name, str):
+        raise TypeError(f"{owner}: activation must be a name, one of {choices}, not {given(name)}")
     try:
         return _ACTIVATIONS[name]
-    except (KeyError, TypeError):
-        choices = ", ".join(repr(k) for k in _ACTIVATIONS)
-        raise ValueError(f"unknown activation {name!r}; choose one of {choices}") from None
+    except KeyError:
+        raise ValueError(f"{owner}: unknown activation {name!r}; choose one of {choices}") from None
 
 
-def _positive_int(value: Any, what: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 1:
-        raise ValueError(f"{what} must be a positive int, not {value!r}")
-    return int(value)
+def _positive_int(value: Any, what: str, owner: str = "Linear") -> int:
+    return integer(value, owner, what, example=16)
 
 
 # --------------------------------------------------------------------------------------
 # Modules
 
 
-def _mlp_sizes(sizes: Sequence[int], activation: str) -> list[int]:
+def _mlp_sizes(sizes: Sequence[int], activation: str, owner: str = "MLP") -> list[int]:
     """Check an MLP's ``[in, hidden..., out]`` sizes and its activation's name."""
-    checked = [_positive_int(n, "MLP sizes") for n in sizes]
+    items = ordered_items(sizes, owner)
+    checked = [_positive_int(n, f"sizes[{i}]", owner) for i, n in enumerate(items)]
     if len(checked) < 2:
-        raise ValueError(f"MLP needs at least two sizes [in, ..., out], got {checked}")
-    _activation_function(activation)  # check the name
+        raise ValueError(
+            f"{owner} needs at least two sizes [in, ..., out], got {checked}; "
+            f"pass e.g. [{checked[0] if checked else 2}, 16, 1]"
+        )
+    _activation_function(activation, owner)  # check the name
     return checked
 
 
@@ -114,6 +120,14 @@ class Module:
     attributes were first assigned, depth first. Assigning one also names its
     parameters after the attribute path (``"fc1.weight"``), which is what drawings and
     trace tables show.
+
+    As in PyTorch, a parameter can only be replaced by another ``Variable`` (or
+    ``None``), and a sub-module by another ``Module`` (or ``None``): ``layer.weight =
+    array`` would drop the weight from :meth:`parameters`, so it raises a
+    ``TypeError``; so does ``layer.weight = layer.weight - lr * layer.weight.grad``,
+    which would make the weight a node of a graph that grows at every step. Change a
+    parameter's numbers through its value (``layer.weight.value -= lr * g``) or with an
+    optimiser.
 
     Examples
     --------
@@ -144,6 +158,10 @@ class Module:
       (first): Affine()
       (second): Affine()
     )
+    >>> net.first.scale = net.first.scale * 2.0
+    Traceback (most recent call last):
+    ...
+    TypeError: Affine: cannot assign the result of 'mul' to the parameter 'scale': ...
     """
 
     # Modules list their sub-modules in ``repr``; a module with very many identical
@@ -158,6 +176,10 @@ class Module:
         return self.forward(*args, **kwargs)
 
     def __setattr__(self, name: str, value: Any) -> None:
+        if not name.startswith("_"):
+            old = self.__dict__.get(name)
+            if old is not None and old is not value:
+                _check_replacement(self, name, old, value)
         object.__setattr__(self, name, value)
         if not name.startswith("_"):
             _name_parameters(name, value)
@@ -259,6 +281,37 @@ class Module:
         return first + count + newline + rest
 
 
+def _check_replacement(module: Module, name: str, old: Any, value: Any) -> None:
+    """Refuse to replace a parameter or a sub-module by something that is not one.
+
+    As ``torch.nn.Module`` does: ``layer.weight = array`` would silently drop the weight
+    from :meth:`Module.parameters`, and ``layer.weight = layer.weight - lr * g`` would
+    make it a node of a graph that grows at every step.
+    """
+    owner = type(module).__name__
+    if isinstance(old, Variable):
+        fix = (
+            f"to change its numbers, assign its value: {name}.value = ..., or "
+            f"{name}.value -= lr * {name}.grad (or use an optimiser from autodiff.optim)"
+        )
+        if value is not None and not isinstance(value, Variable):
+            raise TypeError(
+                f"{owner}: cannot assign {given(value)} to the parameter {name!r} (a "
+                f"Variable or None expected); {fix}"
+            )
+        if isinstance(value, Variable) and value._prim is not None and old._prim is None:
+            raise TypeError(
+                f"{owner}: cannot assign the result of {value.op!r} to the parameter "
+                f"{name!r}: it would stop being a parameter and become a node of a graph "
+                f"that grows at every update; {fix}"
+            )
+    elif isinstance(old, Module) and value is not None and not isinstance(value, Module):
+        raise TypeError(
+            f"{owner}: cannot assign {given(value)} to the sub-module {name!r} (a Module or "
+            f"None expected)"
+        )
+
+
 def _name_parameters(prefix: str, value: Any) -> None:
     """Name the parameters held by an attribute after their path from it."""
     if isinstance(value, Variable):
@@ -294,9 +347,17 @@ class Sequential(Module):
     """
 
     def __init__(self, *modules: Module) -> None:
-        for i, m in enumerate(modules):
+        items: tuple[object, ...] = modules  # checked at run time: callers are not always typed
+        for i, m in enumerate(items):
             if not isinstance(m, Module):
-                raise TypeError(f"Sequential: item {i} is a {type(m).__name__}, not a Module")
+                fix = "pass Module instances, e.g. Sequential(nn.Linear(2, 4), nn.ReLU())"
+                if isinstance(m, type) and issubclass(m, Module):
+                    fix = f"pass an instance, {m.__name__}(...), not the class"
+                elif isinstance(m, list | tuple):
+                    fix = "pass the modules as separate arguments: Sequential(*modules)"
+                raise TypeError(
+                    f"Sequential: item {i} is a {type(m).__name__}, not a Module; {fix}"
+                )
             _name_parameters(str(i), m)
         self._modules = list(modules)
 
@@ -314,6 +375,17 @@ class Sequential(Module):
         return len(self._modules)
 
     def __getitem__(self, index: int) -> Module:
+        key: object = index  # checked at run time: callers are not always typed
+        if isinstance(key, slice):
+            return self._modules[key]  # type: ignore[return-value]
+        if isinstance(key, bool | np.bool_) or not isinstance(key, int | np.integer):
+            raise TypeError(
+                f"Sequential indices must be ints (or slices), not {given(index)}; "
+                f"e.g. model[0] is the first module"
+            )
+        n = len(self._modules)
+        if not -n <= index < n:
+            raise IndexError(f"Sequential index {index} is out of range for {n} module(s)")
         return self._modules[index]
 
     def __iter__(self) -> Iterator[Module]:
@@ -377,6 +449,9 @@ def init_uniform(
     >>> w.shape, b.shape, bool(np.all(np.abs(w) <= 0.5))
     ((3, 4), (3,), True)
     """
+    rng = as_generator(rng, "init_uniform")
+    in_features = integer(in_features, "init_uniform", "in_features", example=4)
+    out_features = integer(out_features, "init_uniform", "out_features", example=3)
     bound = 1.0 / math.sqrt(in_features)
     weight = rng.uniform(-bound, bound, size=(out_features, in_features))
     bias = rng.uniform(-bound, bound, size=out_features)
@@ -393,7 +468,7 @@ class Linear(Module):
     out_features:
         The number of features of each output sample.
     bias:
-        Whether to add a learned bias ``b``.
+        Whether to add a learned bias ``b``: ``True`` or ``False``.
     rng:
         Where the initial weights come from: a ``numpy.random.Generator`` (its stream
         continues), a seed, or ``None`` (not reproducible).
@@ -430,11 +505,14 @@ class Linear(Module):
         bias: bool = True,
         rng: Seed = None,
     ) -> None:
-        self.in_features = _positive_int(in_features, "in_features")
-        self.out_features = _positive_int(out_features, "out_features")
-        weight, b = init_uniform(as_generator(rng), self.in_features, self.out_features)
+        owner = type(self).__name__
+        self.in_features = _positive_int(in_features, "in_features", owner)
+        self.out_features = _positive_int(out_features, "out_features", owner)
+        has_bias = flag(bias, owner, "bias")
+        gen = as_generator(rng, owner)
+        weight, b = init_uniform(gen, self.in_features, self.out_features)
         self.weight = Variable(weight)
-        self.bias: Variable | None = Variable(b) if bias else None
+        self.bias: Variable | None = Variable(b) if has_bias else None
 
     def forward(self, x: Any) -> Variable:
         """``x @ weight.T + bias`` for ``x`` of shape ``(..., in_features)``.
@@ -479,7 +557,9 @@ class MLP(Sequential):
     Parameters
     ----------
     sizes:
-        ``[in_features, hidden..., out_features]``, at least two sizes.
+        ``[in_features, hidden..., out_features]``, at least two positive ints, in a
+        list, a tuple or a 1-D array (a single int is refused: ``MLP([3, 1])``, not
+        ``MLP(3)``).
     activation:
         ``"tanh"``, ``"relu"`` or ``"sigmoid"``.
     rng:
@@ -501,6 +581,10 @@ class MLP(Sequential):
     )
     >>> model(np.zeros((10, 2))).shape
     (10, 1)
+    >>> nn.MLP(3)
+    Traceback (most recent call last):
+    ...
+    TypeError: MLP: sizes must be a list of ints such as [2, 16, 1], not int 3
     """
 
     def __init__(
@@ -510,7 +594,7 @@ class MLP(Sequential):
         rng: Seed = None,
     ) -> None:
         sizes = _mlp_sizes(sizes, activation)
-        gen = as_generator(rng)
+        gen = as_generator(rng, "MLP")
         layers: list[Module] = []
         for i, (n_in, n_out) in enumerate(itertools.pairwise(sizes)):
             layers.append(Linear(n_in, n_out, rng=gen))
@@ -600,7 +684,8 @@ class Perceptron(Linear):
         in {0, 1} against the prediction ``ŷ = [w·x + b > 0]``) moves the weights in
         place: ``w += lr · (t - ŷ) · x``, ``b += lr · (t - ŷ)``. No graph is built. On
         linearly separable data the rule stops making mistakes after finitely many
-        epochs (Novikoff's theorem).
+        epochs (Novikoff's theorem). ``lr`` must be a finite number ``> 0`` and ``x``
+        finite (a NaN would be misclassified at every epoch).
 
         >>> import numpy as np
         >>> from autodiff import nn
@@ -611,16 +696,33 @@ class Perceptron(Linear):
         >>> p.predict(X)
         array([0, 1])
         """
-        xs = np.asarray(raw(x), dtype=np.float64)
+        step_size = real(lr, "perceptron_rule", "lr", example="1.0")
+        if step_size == 0:
+            raise ValueError(
+                "perceptron_rule: lr must be positive, not 0 (the weights would never "
+                "move); pass e.g. lr=1.0"
+            )
+        xs = np.asarray(raw(x))
+        if xs.dtype.kind not in "iuf":
+            raise TypeError(
+                f"perceptron_rule: x must be real numbers, not an array of dtype {xs.dtype}"
+            )
+        xs = xs.astype(np.float64)
         ts = np.asarray(raw(target))
         if xs.ndim != 2 or xs.shape[1] != self.in_features:
             raise ValueError(
                 f"perceptron_rule expects inputs of shape (batch, {self.in_features}), "
                 f"got shape {xs.shape}"
             )
+        if not np.all(np.isfinite(xs)):
+            raise ValueError(
+                "perceptron_rule: x holds NaN or inf; no weights could classify it (the "
+                "rule would never stop making mistakes)"
+            )
         if ts.shape != (xs.shape[0],) or not np.all((ts == 0) | (ts == 1)):
             raise ValueError(
-                f"perceptron_rule expects {xs.shape[0]} labels in {{0, 1}}, got {ts.shape} values"
+                f"perceptron_rule expects {xs.shape[0]} labels in {{0, 1}}, got {ts.shape} "
+                f"values; for labels in {{-1, +1}} pass (y + 1) // 2"
             )
         w = self.weight.value[0]
         b = self.bias.value if self.bias is not None else np.zeros(1)
@@ -628,7 +730,7 @@ class Perceptron(Linear):
         for xi, ti in zip(xs, ts, strict=True):
             predicted = 1.0 if float(xi @ w + b[0]) > 0 else 0.0
             if predicted != ti:
-                step = lr * (float(ti) - predicted)
+                step = step_size * (float(ti) - predicted)
                 w += step * xi
                 b[0] += step
                 mistakes += 1

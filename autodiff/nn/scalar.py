@@ -32,9 +32,13 @@ True
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
+
+from autodiff._arguments import given, real, real_array
 from autodiff._random import Seed, as_generator
 from autodiff.nn import (
     Module,
@@ -89,13 +93,13 @@ class Neuron(Module):
         activation: _Activation | None = "tanh",
         rng: Seed = None,
     ) -> None:
-        n = _positive_int(in_features, "in_features")
-        weight, bias = init_uniform(as_generator(rng), n, 1)
+        n = _positive_int(in_features, "in_features", "Neuron")
+        weight, bias = init_uniform(as_generator(rng, "Neuron"), n, 1)
         self._init(weight[0], float(bias[0]), activation)
 
     def _init(self, weights: Any, bias: float, activation: _Activation | None) -> None:
         if activation is not None:
-            _activation_function(activation)  # check the name
+            _activation_function(activation, "Neuron")  # check the name
         self.w = [Variable(float(wi)) for wi in weights]
         self.b = Variable(float(bias))
         self.activation = activation
@@ -110,14 +114,23 @@ class Neuron(Module):
         >>> Neuron.from_values([0.0], 0.0)([1.0]).value  # tanh(0)
         0.0
         """
+        fix = "pass e.g. Neuron.from_values([1.0, -2.0], 0.5)"
+        w = real_array(weights, "Neuron.from_values", "weights", fix)
+        if w.ndim != 1 or w.size == 0:
+            raise ValueError(
+                f"Neuron.from_values: weights must be a non-empty sequence of numbers, not "
+                f"an array of shape {w.shape}; {fix}"
+            )
+        b = real(bias, "Neuron.from_values", "bias", low=-math.inf, fix=fix)
         neuron = cls.__new__(cls)
-        neuron._init(weights, bias, activation)
+        neuron._init(w, b, activation)
         return neuron
 
     def forward(self, x: Sequence[Any]) -> Variable:
         """``activation(Σ wᵢ xᵢ + b)`` for a sequence of ``n`` numbers or scalar ``Variable``\\ s."""
-        if len(x) != len(self.w):
-            raise ValueError(f"Neuron expects {len(self.w)} inputs, got {len(x)}")
+        return self._forward(_scalars(x, len(self.w), "Neuron"))
+
+    def _forward(self, x: Sequence[Any]) -> Variable:
         out: Any = sum((wi * xi for wi, xi in zip(self.w, x, strict=True)), self.b)
         if self.activation is not None:
             out = _activation_function(self.activation)(out)
@@ -164,9 +177,11 @@ class Layer(Module):
         activation: _Activation | None = "tanh",
         rng: Seed = None,
     ) -> None:
-        n_in = _positive_int(in_features, "in_features")
-        n_out = _positive_int(out_features, "out_features")
-        weight, bias = init_uniform(as_generator(rng), n_in, n_out)
+        n_in = _positive_int(in_features, "in_features", "Layer")
+        n_out = _positive_int(out_features, "out_features", "Layer")
+        if activation is not None:
+            _activation_function(activation, "Layer")  # check the name
+        weight, bias = init_uniform(as_generator(rng, "Layer"), n_in, n_out)
         self.neurons = [
             Neuron.from_values(list(row), float(b), activation)
             for row, b in zip(weight, bias, strict=True)
@@ -176,8 +191,8 @@ class Layer(Module):
 
     def forward(self, x: Sequence[Any]) -> list[Variable]:
         """The output of every neuron, as a list of scalar ``Variable``\\ s."""
-        xs = _scalars(x)
-        return [neuron(xs) for neuron in self.neurons]
+        xs = _scalars(x, self.in_features, "Layer")
+        return [neuron._forward(xs) for neuron in self.neurons]
 
     def extra_repr(self) -> str:
         """``in_features=…, out_features=…, activation=…``."""
@@ -224,8 +239,8 @@ class MLP(Module):
         activation: _Activation = "tanh",
         rng: Seed = None,
     ) -> None:
-        sizes = _mlp_sizes(sizes, activation)
-        gen = as_generator(rng)
+        sizes = _mlp_sizes(sizes, activation, "scalar.MLP")
+        gen = as_generator(rng, "scalar.MLP")
         last = len(sizes) - 2
         self.layers = [
             Layer(sizes[i], sizes[i + 1], activation if i < last else None, rng=gen)
@@ -235,12 +250,47 @@ class MLP(Module):
 
     def forward(self, x: Sequence[Any]) -> list[Variable]:
         """The outputs for one sample (a sequence of numbers), as a list of scalars."""
-        out: Sequence[Any] = _scalars(x)
+        out: Sequence[Any] = _scalars(x, self.sizes[0], "scalar.MLP")
         for layer in self.layers:
             out = layer(out)
         return list(out)
 
 
-def _scalars(x: Sequence[Any]) -> list[Any]:
-    """The inputs as Python floats (the engine's fast path) and scalar tracers."""
-    return [v if isinstance(v, Tracer) else float(v) for v in x]
+def _scalars(x: Sequence[Any], n: int, owner: str) -> list[Any]:
+    """The ``n`` inputs of one sample as Python floats (the engine's fast path) and scalar
+    tracers, or an error that says what one sample is."""
+    if x.__class__ is list and len(x) == n:
+        # the common case, a layer's output: scalar Variables (checked without the
+        # `shape` property, which would cost as much as the rest of this function)
+        for v in x:
+            if not (v.__class__ is Variable and v.value.__class__ is float):
+                break
+        else:
+            return x
+    one_sample = f"one sample: a sequence of {n} numbers or scalar Variables"
+    data: object = x  # checked at run time: callers are not always typed
+    if isinstance(data, str | bytes) or not isinstance(data, Sequence | np.ndarray):
+        raise TypeError(f"{owner} takes {one_sample}, not {given(data)}")
+    if isinstance(data, np.ndarray) and data.ndim != 1:
+        raise ValueError(
+            f"{owner} takes {one_sample}, not an array of shape {data.shape}; for a batch, "
+            f"loop over its rows: [model(row) for row in X]"
+        )
+    if len(x) != n:
+        raise ValueError(f"{owner} expects {n} inputs, got {len(x)}")
+    out: list[Any] = []
+    for i, v in enumerate(x):
+        if isinstance(v, Tracer):
+            if v.shape != ():
+                raise ValueError(
+                    f"{owner}: input {i} is a {type(v).__name__} of shape {v.shape}; it "
+                    f"takes {one_sample} (use autodiff.nn for arrays)"
+                )
+            out.append(v)
+        elif isinstance(v, int | float | np.integer | np.floating) and not isinstance(
+            v, bool | np.bool_
+        ):
+            out.append(float(v))
+        else:
+            raise TypeError(f"{owner}: input {i} must be a real number, not {given(v)}")
+    return out
