@@ -551,3 +551,12 @@ def test_transform_and_graph_arguments_are_checked(
 ) -> None:
     with pytest.raises(error, match=match):
         call()
+
+
+def test_a_graph_recorded_before_the_perceptron_rule_is_stale() -> None:
+    p = nn.Perceptron(2, rng=0)
+    X, y = np.array([[1.0, 0.0], [-1.0, 0.0]]), np.array([0, 1])
+    loss = nn.binary_cross_entropy_with_logits(p(X), y)
+    assert p.perceptron_rule(X, y) > 0
+    with pytest.raises(RuntimeError, match=r"'weight'.* changed"):
+        loss.backward()

@@ -734,6 +734,9 @@ class Perceptron(Linear):
                 w += step * xi
                 b[0] += step
                 mistakes += 1
+        if mistakes:  # the arrays changed in place: tell the parameters (stale graphs)
+            for p in self.parameters():
+                p.value = p.value
         return mistakes
 
 
