@@ -41,7 +41,8 @@ logging.getLogger("nox").addFilter(_QuietWithoutUv())
 # Every interpreter a session names was found running (below), so one that nox cannot
 # find is an error, never a silent skip; and nox downloads no Python.
 nox.options.error_on_missing_interpreters = True
-nox.options.download_python = "never"
+if hasattr(nox.options, "download_python"):  # nox >= 2025.02.09
+    nox.options.download_python = "never"
 
 ROOT = Path(__file__).parent.resolve()
 DOCS = ROOT / "docs"
@@ -112,7 +113,7 @@ def _need_python(session: nox.Session) -> None:
         "Install one, e.g. Python 3.13 from https://www.python.org/downloads/,",
         "`sudo apt-get install python3.13`, `brew install python@3.13`,",
         "`uv python install 3.13` or `pyenv install 3.13`; with pyenv, make the versions",
-        "you have visible with `pyenv global 3.13.0 3.12.1 3.11.7` (your versions).",
+        "you have visible with `pyenv global 3.13.0 3.12.1 3.11.7` (your versions)",
     ]
     session.error("\n".join(lines))
 
@@ -242,15 +243,17 @@ def rtd(session: nox.Session) -> None:
     session.log(f"Docs built: {out / 'index.html'}")
 
 
-@nox.session(python=DOCS_PYTHON, default=False)
+@nox.session(python=DOCS_PYTHON, venv_backend=_NO_PYTHON_BACKEND, default=False)
 def lock(session: nox.Session) -> None:
     """Refresh constraints/docs.txt, the pinned docs toolchain, for Python 3.11-3.13.
 
-    uv resolves the ``docs`` extra of pyproject.toml once for all three versions (a
-    package that needs a newer Python gets an environment marker), to the newest
-    releases; ``-- --upgrade-package sphinx`` and such are passed on. Then run
-    ``nox -s docs rtd`` on the versions you have to check the new pins.
+    uv resolves the ``docs`` extra of pyproject.toml once for all three versions, to
+    the newest releases (where a release needs a newer Python, an environment marker
+    pins an older one for the older Pythons); arguments after ``--`` go to
+    ``uv pip compile``. Then run ``nox -s docs rtd`` on the Pythons you have, to check
+    the new pins before committing them.
     """
+    _need_python(session)
     session.install("uv")
     session.run(
         "uv",
@@ -284,7 +287,7 @@ _LOCK_HEADER = """\
 """
 
 
-@nox.session(python=DOCS_PYTHON, default=False)
+@nox.session(python=DOCS_PYTHON, venv_backend=_NO_PYTHON_BACKEND, default=False)
 def site(session: nox.Session) -> None:
     """Open the built site in headless Chromium: screenshots and checks, light and dark.
 
@@ -292,6 +295,7 @@ def site(session: nox.Session) -> None:
     installed from npm so that the maths renders with no network). Screenshots land in
     docs/_build/screenshots; ``-- --pages 'tutorial/*.html'`` checks some pages only.
     """
+    _need_python(session)
     if not (DOCS_HTML / "index.html").exists():
         session.error("no built site: run `nox -s docs` first")
     session.install("playwright")
