@@ -6,11 +6,18 @@
 
 The sessions work with the plain virtualenv backend (no uv needed): ``uv`` is used
 only when it is on PATH.
+
+Interpreters are found by running them, not by their names on PATH: a pyenv shim
+for a version that pyenv does not have selected is on PATH but cannot run, and a
+session on it would be skipped (exit 0) with nothing done.
 """
 
 from __future__ import annotations
 
+import logging
 import shutil
+import subprocess
+import sys
 import tarfile
 import zipfile
 from pathlib import Path
@@ -18,39 +25,158 @@ from pathlib import Path
 import nox
 
 nox.needs_version = ">=2024.10.9"
-nox.options.default_venv_backend = "uv|virtualenv"
+# uv when it is installed, else virtualenv (nox's dependency).
+nox.options.default_venv_backend = "uv" if shutil.which("uv") else "virtualenv"
+
+
+class _QuietWithoutUv(logging.Filter):
+    """Drop nox's "uv binary not found." notice: without uv, virtualenv is used."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.getMessage() != "uv binary not found."
+
+
+# nox looks for uv whenever it makes a virtualenv, whichever backend is chosen.
+logging.getLogger("nox").addFilter(_QuietWithoutUv())
+# Every interpreter a session names was found running (below), so one that nox cannot
+# find is an error, never a silent skip; and nox downloads no Python.
+nox.options.error_on_missing_interpreters = True
+if hasattr(nox.options, "download_python"):  # nox >= 2025.02.09
+    nox.options.download_python = "never"
 
 ROOT = Path(__file__).parent.resolve()
 DOCS = ROOT / "docs"
 DOCS_HTML = DOCS / "_build" / "html"
 DIST = ROOT / "dist"
+# The docs toolchain, pinned for Python 3.11-3.13: `nox -s lock` writes it.
+DOCS_LOCK = ROOT / "constraints" / "docs.txt"
 
 PYTHONS = ["3.11", "3.12", "3.13"]
-# The docs build with Python 3.13, as on Read the Docs (.readthedocs.yaml), when it is
-# installed; otherwise with the Python that runs nox, so the README's command works on
-# any machine with Python and pip.
-DOCS_PYTHON = "3.13" if shutil.which("python3.13") else None
+_RUNNING = f"{sys.version_info.major}.{sys.version_info.minor}"  # the Python that runs nox
+_PROBE = "import sys; print('%d.%d' % sys.version_info[:2]); print(sys.executable)"
 
 
-@nox.session(python=PYTHONS)
+def _run_python(command: list[str], version: str) -> tuple[str | None, str]:
+    """Run ``command`` as Python: its executable if it is Python ``version``, and why not."""
+    try:
+        result = subprocess.run(
+            [*command, "-c", _PROBE], capture_output=True, text=True, timeout=60, check=False
+        )
+    except (OSError, subprocess.SubprocessError) as exc:
+        return None, str(exc)
+    lines = result.stdout.splitlines()
+    if result.returncode == 0 and len(lines) == 2 and lines[0] == version:
+        return lines[1], ""
+    why = (result.stderr.strip().splitlines() or [f"exit code {result.returncode}"])[0]
+    return None, f"{' '.join(command)} does not run ({why})"
+
+
+def _find_pythons(versions: list[str]) -> tuple[dict[str, str], list[str]]:
+    """The interpreters of ``versions`` that run, by version, and notes on those that fail."""
+    found: dict[str, str] = {}
+    notes: list[str] = []
+    for version in versions:
+        candidates: list[list[str]] = []
+        if version == _RUNNING:
+            candidates.append([sys.executable])
+        if path := shutil.which(f"python{version}"):
+            candidates.append([path])
+        if sys.platform == "win32" and (launcher := shutil.which("py")):
+            candidates.append([launcher, f"-{version}"])
+        for command in candidates:
+            executable, why = _run_python(command, version)
+            if executable:
+                found[version] = executable
+                break
+            notes.append(why)
+    return found, notes
+
+
+INTERPRETERS, _BROKEN = _find_pythons(PYTHONS)
+TEST_PYTHONS = list(INTERPRETERS)
+# Python 3.13 as on Read the Docs (.readthedocs.yaml) when it runs; else the Python that
+# runs nox (if supported); else the newest supported one that runs.
+DOCS_PYTHON: str | None = INTERPRETERS.get("3.13") or (
+    sys.executable if _RUNNING in INTERPRETERS else next(reversed(INTERPRETERS.values()), None)
+)
+# The other tool sessions use the Python that runs nox when it is supported.
+TOOLS_PYTHON: str | None = None if _RUNNING in INTERPRETERS else DOCS_PYTHON
+
+
+def _need_python(session: nox.Session) -> None:
+    """Fail, saying what to install, if no supported Python runs here."""
+    if INTERPRETERS:
+        return
+    lines = [
+        f"no Python {', '.join(PYTHONS)} runs on this machine (nox runs on {_RUNNING}).",
+        *(f"  {note}" for note in _BROKEN),
+        "Install one, e.g. Python 3.13 from https://www.python.org/downloads/,",
+        "`sudo apt-get install python3.13`, `brew install python@3.13`,",
+        "`uv python install 3.13` or `pyenv install 3.13`; with pyenv, make the versions",
+        "you have visible with `pyenv global 3.13.0 3.12.1 3.11.7` (your versions)",
+    ]
+    session.error("\n".join(lines))
+
+
+def _need_dot(session: nox.Session) -> None:
+    """Fail, with the install line for this platform, if Graphviz's ``dot`` is missing."""
+    if shutil.which("dot"):
+        return
+    install = {
+        "darwin": "brew install graphviz",
+        "win32": "winget install graphviz   (or: choco install graphviz)",
+    }.get(
+        sys.platform,
+        "sudo apt-get install graphviz   (Debian/Ubuntu; Fedora: sudo dnf install graphviz)",
+    )
+    session.error(
+        "Graphviz's `dot` is not on PATH; the docs draw the computational graphs with it.\n"
+        f"  Install it: {install}\n"
+        "  or with conda: conda install -c conda-forge graphviz\n"
+        "then run this command again."
+    )
+
+
+def _docs_install(session: nox.Session, *targets: str) -> None:
+    """Install ``targets`` with the docs toolchain pinned by constraints/docs.txt."""
+    session.install("-c", str(DOCS_LOCK), *targets)
+
+
+# With no supported Python the sessions below make no virtualenv: they stop at once
+# with a message that says what to install (_need_python).
+_NO_PYTHON_BACKEND = None if INTERPRETERS else "none"
+
+
+@nox.session(python=TEST_PYTHONS or None, venv_backend=_NO_PYTHON_BACKEND)
 def tests(session: nox.Session) -> None:
     """Run the test suite and the doctests: ``nox -s tests-3.13 -- -k dual``.
 
+    One session for each of Python 3.11, 3.12 and 3.13 that runs on this machine
+    (``nox -l`` lists them); with none, the session fails and says what to install.
     The install is editable so that pytest's ``--doctest-modules`` (configured in
     pyproject.toml) imports the same ``autodiff`` files as the tests do.
     """
+    _need_python(session)
+    if missing := [version for version in PYTHONS if version not in INTERPRETERS]:
+        session.warn(
+            f"not testing on Python {', '.join(missing)}: not found running here"
+            + "".join(f"; {note}" for note in _BROKEN)
+        )
     session.install("-e", ".[test]")
     session.run("pytest", *session.posargs)
 
 
-@nox.session(python=DOCS_PYTHON)
+@nox.session(python=DOCS_PYTHON, venv_backend=_NO_PYTHON_BACKEND)
 def docs(session: nox.Session) -> None:
     """Build the docs site (every notebook executed) into docs/_build/html.
 
     Warnings are errors. ``nox -s docs -- --serve`` serves it instead, rebuilding
-    and reloading the page whenever a file in docs/ or autodiff/ changes.
+    and reloading the page whenever a file in docs/ or autodiff/ changes. The docs
+    toolchain is pinned by constraints/docs.txt (``nox -s lock`` refreshes it).
     """
-    session.install("-e", ".[docs]")
+    _need_python(session)
+    _need_dot(session)
+    _docs_install(session, "-e", ".[docs]")
     serve = "--serve" in session.posargs
     args = [arg for arg in session.posargs if arg != "--serve"]
     if serve:
@@ -85,9 +211,13 @@ def docs(session: nox.Session) -> None:
     session.log(f"Docs built: {DOCS_HTML / 'index.html'}")
 
 
-@nox.session(python=DOCS_PYTHON, default=False)
+@nox.session(python=DOCS_PYTHON, venv_backend=_NO_PYTHON_BACKEND, default=False)
 def rtd(session: nox.Session) -> None:
-    """Build the docs the way Read the Docs does (non-editable install, its command)."""
+    """Build the docs the way Read the Docs does (its install steps, its command)."""
+    _need_python(session)
+    _need_dot(session)
+    # .readthedocs.yaml: the pinned toolchain first, then the package with its extra.
+    session.install("-r", str(DOCS_LOCK))
     session.install(".[docs]")
     out = Path(session.create_tmp()).resolve() / "html"
     shutil.rmtree(out, ignore_errors=True)
@@ -113,7 +243,51 @@ def rtd(session: nox.Session) -> None:
     session.log(f"Docs built: {out / 'index.html'}")
 
 
-@nox.session(python=DOCS_PYTHON, default=False)
+@nox.session(python=DOCS_PYTHON, venv_backend=_NO_PYTHON_BACKEND, default=False)
+def lock(session: nox.Session) -> None:
+    """Refresh constraints/docs.txt, the pinned docs toolchain, for Python 3.11-3.13.
+
+    uv resolves the ``docs`` extra of pyproject.toml once for all three versions, to
+    the newest releases (where a release needs a newer Python, an environment marker
+    pins an older one for the older Pythons); arguments after ``--`` go to
+    ``uv pip compile``. Then run ``nox -s docs rtd`` on the Pythons you have, to check
+    the new pins before committing them.
+    """
+    _need_python(session)
+    session.install("uv")
+    session.run(
+        "uv",
+        "pip",
+        "compile",
+        "pyproject.toml",
+        "--extra",
+        "docs",
+        "--universal",
+        "--python-version",
+        PYTHONS[0],
+        "--upgrade",
+        "--no-header",
+        "--no-annotate",
+        "--quiet",
+        "--output-file",
+        str(DOCS_LOCK),
+        *session.posargs,
+        env={"UV_CUSTOM_COMPILE_COMMAND": "nox -s lock"},
+    )
+    text = DOCS_LOCK.read_text(encoding="utf-8")
+    DOCS_LOCK.write_text(_LOCK_HEADER + text, encoding="utf-8")
+    session.log(f"Wrote {DOCS_LOCK.relative_to(ROOT)}")
+
+
+_LOCK_HEADER = """\
+# The docs toolchain, pinned: `nox -s docs`, `nox -s rtd`, CI and Read the Docs all
+# install with it, so an upstream release cannot break the site unnoticed.
+# Generated by `nox -s lock` (uv pip compile --universal over the `docs` extra of
+# pyproject.toml for Python 3.11-3.13); do not edit by hand.
+"""
+
+
+@nox.session(python=DOCS_PYTHON, venv_backend=_NO_PYTHON_BACKEND, default=False)
 def site(session: nox.Session) -> None:
     """Open the built site in headless Chromium: screenshots and checks, light and dark.
 
@@ -121,6 +295,7 @@ def site(session: nox.Session) -> None:
     installed from npm so that the maths renders with no network). Screenshots land in
     docs/_build/screenshots; ``-- --pages 'tutorial/*.html'`` checks some pages only.
     """
+    _need_python(session)
     if not (DOCS_HTML / "index.html").exists():
         session.error("no built site: run `nox -s docs` first")
     session.install("playwright")
@@ -171,19 +346,40 @@ def bench(session: nox.Session) -> None:
     session.run("python", "-m", "benchmarks", *session.posargs)
 
 
-@nox.session
+@nox.session(python=TOOLS_PYTHON, venv_backend=_NO_PYTHON_BACKEND)
 def lint(session: nox.Session) -> None:
     """Lint and check the formatting with Ruff."""
+    _need_python(session)
     session.install("ruff")
     session.run("ruff", "check", ".", *session.posargs)
     session.run("ruff", "format", "--check", ".")
 
 
-@nox.session
+@nox.session(python=TOOLS_PYTHON, venv_backend=_NO_PYTHON_BACKEND)
 def typecheck(session: nox.Session) -> None:
-    """Type-check the package and the tests with mypy (strict)."""
-    session.install("-e", ".[test]", "mypy")
+    """Type-check with mypy (strict, autodiff/ and tests/) and pyright (autodiff/).
+
+    pyright is what most editors run; it checks against this session's environment
+    (NumPy, graphviz installed). Its PyPI package brings Node.js as a wheel and fetches
+    pyright itself from the npm registry on first use.
+    """
+    _need_python(session)
+    session.install("-e", ".[test]", "mypy", "pyright[nodejs]")
     session.run("mypy", *session.posargs)
+    python = shutil.which("python", path=session.bin)
+    session.run("pyright", "--pythonpath", str(python), "autodiff")
+
+
+@nox.session(python=TOOLS_PYTHON, venv_backend=_NO_PYTHON_BACKEND)
+def precommit(session: nox.Session) -> None:
+    """Run the pre-commit hooks (.pre-commit-config.yaml) on every file.
+
+    ``nox -s precommit -- --hook-stage manual`` and other arguments go to
+    ``pre-commit run``; ``-- codespell`` runs one hook.
+    """
+    _need_python(session)
+    session.install("pre-commit")
+    session.run("pre-commit", "run", "--all-files", "--show-diff-on-failure", *session.posargs)
 
 
 @nox.session(default=False)

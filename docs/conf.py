@@ -7,12 +7,20 @@ environment Sphinx runs in, so install it first (``pip install -e ".[docs]"``).
 from __future__ import annotations
 
 import hashlib
+import json
 import os
+import sys
+import types
+import typing
+import warnings
 from pathlib import Path
 from typing import Any
 
 import jupytext
+import numpy as np
+import numpy.typing as npt
 from sphinx.application import Sphinx
+from sphinx.config import Config
 
 import autodiff
 
@@ -80,6 +88,37 @@ def _package_hash() -> str:
     return digest.hexdigest()[:16]
 
 
+def _quiet_kernel_spec() -> None:
+    """Run the pages' ``python3`` kernel with its log level at ERROR.
+
+    An IPython kernel started over TCP logs "Kernel is running over TCP without
+    encryption" at WARNING level, once per page. Jupyter looks for kernel specs in
+    ``JUPYTER_PATH`` first, so a ``python3`` spec there, the same as ipykernel's own
+    (this Python, ``-m ipykernel_launcher``) plus the log level, replaces it for this
+    build and for the kernels it starts.
+    """
+    root = DOCS / ".jupyter_cache" / "jupyter-path"
+    spec = {
+        "argv": [
+            sys.executable,
+            "-m",
+            "ipykernel_launcher",
+            "-f",
+            "{connection_file}",
+            "--IPKernelApp.log_level=ERROR",
+        ],
+        "display_name": "Python 3 (ipykernel)",
+        "language": "python",
+        "metadata": {"debugger": True},
+    }
+    kernel = root / "kernels" / "python3" / "kernel.json"
+    kernel.parent.mkdir(parents=True, exist_ok=True)
+    kernel.write_text(json.dumps(spec, indent=1), encoding="utf-8")
+    paths = [str(root), *filter(None, os.environ.get("JUPYTER_PATH", "").split(os.pathsep))]
+    os.environ["JUPYTER_PATH"] = os.pathsep.join(dict.fromkeys(paths))
+
+
+_quiet_kernel_spec()
 nb_execution_mode = "force" if os.environ.get("CI") else "cache"
 nb_execution_cache_path = str(DOCS / ".jupyter_cache" / _package_hash())
 nb_execution_raise_on_error = True
@@ -109,14 +148,46 @@ always_use_bars_union = True
 always_document_param_types = False
 
 
+# sphinx-autodoc-typehints 3.6.1, the last release for Python 3.11, calls a Sphinx API
+# that Sphinx 9 deprecates, once per docstring: nothing this project can change.
+warnings.filterwarnings("ignore", message=r"'sphinx_autodoc_typehints\..*' is deprecated")
+
 # A function-valued setting cannot be pickled into the environment cache; Sphinx < 9.2
 # warns about that, which -W would turn into an error. The build is always fresh anyway.
 suppress_warnings = ["config.cache"]
 
 
 def typehints_fixup_module_name(module: str) -> str:
-    """Link graphviz's classes where its docs have them: ``graphviz.Digraph``."""
-    return "graphviz" if module.startswith("graphviz.") else module
+    """Link classes under the public module that documents them.
+
+    graphviz's classes are ``graphviz.Digraph`` in its docs, and NumPy's generator is
+    ``numpy.random.Generator`` (sphinx-autodoc-typehints < 3.7 uses the private module).
+    """
+    if module.startswith("graphviz."):
+        return "graphviz"
+    return "numpy.random" if module.startswith("numpy.random.") else module
+
+
+# numpy.typing.ArrayLike is a Union of NumPy's private protocols; evaluated, it is
+# flattened into the annotation it appears in. sphinx-autodoc-typehints >= 3.7 (Python
+# >= 3.12) keeps the alias; the last release for Python 3.11 (3.6.1) spells out the
+# private classes, whose references cannot resolve under -n.
+_ARRAY_LIKE = frozenset(typing.get_args(npt.ArrayLike))
+
+
+def typehints_formatter(annotation: Any, config: Config) -> str | None:
+    """Render the NumPy names that the default rendering cannot link, alike on every version."""
+    if annotation is np.float64:  # documented as an attribute of numpy, not as a class
+        return ":py:obj:`~numpy.float64`"
+    args = typing.get_args(annotation)
+    if not _ARRAY_LIKE or typing.get_origin(annotation) not in {typing.Union, types.UnionType}:
+        return None
+    if not set(args) >= _ARRAY_LIKE:
+        return None
+    from sphinx_autodoc_typehints import format_annotation
+
+    rest = [format_annotation(arg, config) for arg in args if arg not in _ARRAY_LIKE]
+    return " | ".join([*rest, ":py:data:`~numpy.typing.ArrayLike`"])
 
 
 # -- Intersphinx -------------------------------------------------------------------------
