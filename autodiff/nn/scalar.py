@@ -259,7 +259,7 @@ class MLP(Module):
 def _scalars(x: Sequence[Any], n: int, owner: str) -> list[Any]:
     """The ``n`` inputs of one sample as Python floats (the engine's fast path) and scalar
     tracers, or an error that says what one sample is."""
-    if x.__class__ is list and len(x) == n:
+    if isinstance(x, list) and len(x) == n:
         # the common case, a layer's output: scalar Variables (checked without the
         # `shape` property, which would cost as much as the rest of this function)
         for v in x:
