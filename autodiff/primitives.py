@@ -384,6 +384,30 @@ def _normalise_axes(axis: int | tuple[int, ...] | None, ndim: int) -> tuple[int,
     return tuple(int(a) % ndim if ndim else int(a) for a in axes)
 
 
+def _checked_axes(axis: Any, ndim: int, who: str) -> tuple[int, ...]:
+    """``axis`` (an int, a tuple of ints or None) as non-negative axes of an ``ndim``-array.
+
+    The errors name the function, as NumPy's do the axis and the number of dimensions:
+    a ``TypeError`` for an axis that is not an int, a ``ValueError`` for one out of
+    bounds or repeated.
+    """
+    if axis is None:
+        return tuple(range(ndim))
+    items = tuple(axis) if isinstance(axis, tuple | list) else (axis,)
+    axes = []
+    for a in items:
+        if isinstance(a, bool) or not isinstance(a, int | np.integer):
+            raise TypeError(
+                f"{who}: an axis must be an int (or a tuple of ints), not {type(a).__name__}"
+            )
+        if not -ndim <= a < ndim:
+            raise ValueError(f"{who}: axis {a} is out of bounds for array of dimension {ndim}")
+        axes.append(int(a) % ndim)
+    if len(set(axes)) != len(axes):
+        raise ValueError(f"{who}: axis {axis!r} repeats an axis (array of dimension {ndim})")
+    return tuple(axes)
+
+
 def _keepdims_shape(shape: tuple[int, ...], axis: int | tuple[int, ...] | None) -> tuple[int, ...]:
     axes = _normalise_axes(axis, len(shape))
     return tuple(1 if i in axes else n for i, n in enumerate(shape))
@@ -409,7 +433,7 @@ def unbroadcast(g: Any, shape: tuple[int, ...]) -> Any:
         lead + i for i, n in enumerate(shape) if n == 1 and gshape[lead + i] != 1
     )
     if axes:
-        g = sum(g, axis=axes)
+        g = _sum(g, axes)
     if shape_of(g) != shape:
         g = reshape(g, shape)
     return g
@@ -480,11 +504,14 @@ def _max_vjp(g: Any, out: Any, x: Any, axis: Any = None, keepdims: bool = False)
 
 
 def _max_jvp(t: Any, out: Any, x: Any, axis: Any = None, keepdims: bool = False) -> Any:
-    return sum(t * _argmax_mask(x, axis), axis=axis, keepdims=keepdims)
+    return _sum(t * _argmax_mask(x, axis), axis, keepdims)
 
 
-def _inverse_axes(axes: Sequence[int] | None) -> tuple[int, ...] | None:
-    return None if axes is None else tuple(int(i) for i in np.argsort(axes))
+def _inverse_axes(axes: Sequence[int] | None, ndim: int) -> tuple[int, ...] | None:
+    """The permutation that undoes ``axes`` (which may count from the end, as ``-1``)."""
+    if axes is None:
+        return None
+    return tuple(int(i) for i in np.argsort([int(a) % ndim for a in axes]))
 
 
 def _broadcast_to_impl(x: Any, shape: tuple[int, ...]) -> Any:
@@ -562,7 +589,7 @@ def _batched_shape(t: Any, out: Any) -> tuple[int, ...]:
 
 def _sum_bjvp(t: Any, out: Any, x: Any, axis: Any = None, keepdims: bool = False) -> Any:
     axes = tuple(a + 1 for a in _normalise_axes(axis, len(shape_of(x))))
-    return sum(t, axes, keepdims) if axes else t
+    return _sum(t, axes, keepdims) if axes else t
 
 
 def _max_bjvp(t: Any, out: Any, x: Any, axis: Any = None, keepdims: bool = False) -> Any:
@@ -792,7 +819,7 @@ sum_p = _row(
         if x.__class__ is np.ndarray
         else np.sum(x, axis, keepdims=keepdims)
     ),
-    jvps=(lambda t, out, x, axis=None, keepdims=False: sum(t, axis, keepdims),),
+    jvps=(lambda t, out, x, axis=None, keepdims=False: _sum(t, axis, keepdims),),
     vjps=(_sum_vjp,),
     batched_jvps=(_sum_bjvp,),
     display="Σ {0}",
@@ -813,7 +840,7 @@ reshape_p = _row(
 transpose_p = _row(
     "transpose", np.transpose,
     jvps=(lambda t, out, x, axes=None: transpose(t, axes),),
-    vjps=(lambda g, out, x, axes=None: transpose(g, _inverse_axes(axes)),),
+    vjps=(lambda g, out, x, axes=None: transpose(g, _inverse_axes(axes, len(shape_of(x)))),),
     batched_jvps=(_transpose_bjvp,),
     display="{0}ᵀ",
 )  # fmt: skip
@@ -1071,7 +1098,26 @@ def sum(x: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = Fals
     >>> import numpy as np
     >>> sum(np.array([[1.0, 2.0], [3.0, 4.0]]), axis=0)
     array([4., 6.])
+    >>> sum(np.ones(3), axis=1)
+    Traceback (most recent call last):
+    ...
+    ValueError: sum: axis 1 is out of bounds for array of dimension 1
     """
+    if axis is not None:
+        axis = _valid_axis(axis, shape_of(x), "sum")
+    return apply(sum_p, x, axis=axis, keepdims=keepdims)
+
+
+def _valid_axis(axis: Any, shape: tuple[int, ...], who: str) -> Any:
+    """A checked ``axis`` argument, as given (a list becomes a tuple)."""
+    _checked_axes(axis, len(shape), who)
+    if isinstance(axis, np.integer):
+        return int(axis)
+    return tuple(int(a) for a in axis) if isinstance(axis, tuple | list) else axis
+
+
+def _sum(x: Any, axis: int | tuple[int, ...] | None, keepdims: bool = False) -> Any:
+    """:func:`sum` without the check of ``axis``, for the rules (their axes are right)."""
     return apply(sum_p, x, axis=axis, keepdims=keepdims)
 
 
@@ -1083,8 +1129,10 @@ def mean(x: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = Fal
     3.0
     """
     shape = shape_of(x)
-    count = math.prod(shape[a] for a in _normalise_axes(axis, len(shape)))
-    return sum(x, axis=axis, keepdims=keepdims) / count
+    count = math.prod(shape[a] for a in _checked_axes(axis, len(shape), "mean"))
+    if axis is not None:
+        axis = _valid_axis(axis, shape, "mean")
+    return divide(_sum(x, axis, keepdims), count)
 
 
 def max(x: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Any:
@@ -1094,6 +1142,15 @@ def max(x: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = Fals
     >>> max(np.array([1.0, 5.0, 2.0]))
     5.0
     """
+    shape = shape_of(x)
+    axes = _checked_axes(axis, len(shape), "max")
+    if axis is not None:
+        axis = _valid_axis(axis, shape, "max")
+    if 0 in shape and builtins.any(shape[a] == 0 for a in axes):
+        raise ValueError(
+            f"max: no maximum over an axis of length 0 (array of shape {shape}, axis "
+            f"{axis}); NumPy, PyTorch and JAX refuse it too"
+        )
     return apply(max_p, x, axis=axis, keepdims=keepdims)
 
 
@@ -1112,12 +1169,32 @@ def reshape(x: Any, shape: int | tuple[int, ...]) -> Any:
 def transpose(x: Any, axes: Sequence[int] | None = None) -> Any:
     """Permute the axes (reverse them by default).
 
+    ``axes`` is a permutation of ``range(x.ndim)``; an axis may count from the end
+    (``-1`` is the last one).
+
     >>> import numpy as np
     >>> transpose(np.array([[1.0, 2.0]]))
     array([[1.],
            [2.]])
+    >>> transpose(np.zeros((2, 3, 4)), (-1, 0, 1)).shape
+    (4, 2, 3)
     """
-    return apply(transpose_p, x, axes=None if axes is None else tuple(axes))
+    if axes is None:
+        return apply(transpose_p, x, axes=None)
+    ndim = len(shape_of(x))
+    given: Any = axes  # checked here: callers pass anything
+    if not isinstance(given, Sequence) or isinstance(given, str):
+        raise TypeError(
+            f"transpose: axes must be a tuple of ints, a permutation of range({ndim}), "
+            f"not {type(axes).__name__}"
+        )
+    perm = _checked_axes(tuple(axes), ndim, "transpose")
+    if len(perm) != ndim:
+        raise ValueError(
+            f"transpose: axes {tuple(axes)} must be a permutation of range({ndim}), one "
+            f"entry per axis of the array of shape {shape_of(x)}"
+        )
+    return apply(transpose_p, x, axes=perm)
 
 
 def broadcast_to(x: Any, shape: tuple[int, ...]) -> Any:
