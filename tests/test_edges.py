@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from numpy.testing import assert_array_equal
+from numpy.testing import assert_allclose, assert_array_equal
 
 import autodiff as ad
 from autodiff import Variable
@@ -164,3 +164,50 @@ def test_max_over_an_empty_axis_is_refused() -> None:
         ad.max(np.zeros(0))
     with pytest.raises(ValueError, match=r"array of shape \(2, 0\), axis 1"):
         Variable(np.zeros((2, 0))).max(axis=1)
+
+
+# --------------------------------------------------------------------------------------
+# max over leading axes and tuples of axes (section 5: an argmax mask whose axis
+# permutation is not undone passed every 2-D, axis=-1 test)
+
+
+@pytest.mark.parametrize(
+    ("shape", "axis"),
+    [
+        ((2, 3, 4), 0),
+        ((2, 3, 4), 1),
+        ((2, 3, 4), (0, 2)),
+        ((2, 3, 4), (2, 0)),
+        ((3, 2, 4, 5), (0, 1)),
+        ((3, 2, 4, 5), (1, 3)),
+        ((3, 2, 4, 5), (0, -1, 1)),
+        ((3, 2, 4, 5), 2),
+    ],
+)
+@pytest.mark.parametrize("keepdims", [False, True])
+def test_max_over_leading_and_several_axes(
+    shape: tuple[int, ...], axis: int | tuple[int, ...], keepdims: bool
+) -> None:
+    rng = np.random.default_rng(7)
+    x = rng.permutation(np.arange(float(np.prod(shape)))).reshape(shape)  # no ties
+    w = rng.standard_normal(np.max(x, axis=axis, keepdims=keepdims).shape)
+    onehot = x == np.max(x, axis=axis, keepdims=True)
+    expected = onehot * np.reshape(w, np.max(x, axis=axis, keepdims=True).shape)
+
+    def f(x: Any) -> Any:
+        return ad.sum(ad.max(x, axis=axis, keepdims=keepdims) * w)
+
+    assert_array_equal(ad.grad(f)(x), expected)
+    assert_array_equal(ad.jacobian(f, mode="forward")(x), expected)
+    v = Variable(x)
+    f(v).backward()
+    assert_array_equal(v.grad, expected)
+    tangent = rng.standard_normal(shape)
+    _, jvp_out = ad.jvp(f, (x,), (tangent,))
+    assert_allclose(jvp_out, np.sum(expected * tangent), rtol=1e-12)
+    # the full Jacobian of max, both ways (batched rules), against the one-hot rows
+    jac = ad.jacobian(lambda x: ad.max(x, axis=axis, keepdims=keepdims), mode="forward")(x)
+    assert_array_equal(jac, ad.jacobian(lambda x: ad.max(x, axis=axis, keepdims=keepdims))(x))
+    out_shape = np.max(x, axis=axis, keepdims=keepdims).shape
+    assert_array_equal(np.tensordot(w, jac, axes=len(out_shape)), expected)
+    assert ad.check_grad(f, x) < 1e-6
