@@ -355,21 +355,26 @@ def _share(x: Any, y: Any) -> Any:
     return _scalar(np.where(np.greater(x, y), 1.0, np.where(np.equal(x, y), 0.5, 0.0)))
 
 
-def _ones_where(cond: Any) -> Any:
-    return _scalar(np.where(cond, 1.0, 0.0))
-
-
 def _pow_partial_base(out: Any, x: Any, y: Any) -> Any:
-    if isinstance(y, float | int) and y == 0:
-        return 0.0 * x
-    return y * power(x, y - 1)
+    """∂(x^y)/∂x = y x^(y-1), taken as 0 where y = 0 (x^0 is the constant 1), even at x = 0.
+
+    (PyTorch's rule; ``y · x^(y-1)`` would be ``0 · inf = nan`` there.) The operand of the
+    unselected branch is replaced too, so no nan comes back through it at second order.
+    """
+    if y.__class__ is float or y.__class__ is int:
+        return 0.0 * x if y == 0 else y * power(x, y - 1)
+    zero = np.equal(raw(y), 0)
+    if not np.any(zero):
+        return y * power(x, y - 1)
+    return where(zero, 0.0, y * power(where(zero, 1.0, x), y - 1))
 
 
 def _pow_partial_exponent(out: Any, x: Any, y: Any) -> Any:
-    """∂(x^y)/∂y = x^y ln x, taken as 0 where x = 0 (the limit for y > 0, as in JAX)."""
+    """∂(x^y)/∂y = x^y ln x, taken as 0 where x = 0 and y >= 0 (the limit; PyTorch's rule)."""
     zero = np.equal(raw(x), 0)
     if not np.any(zero):
         return out * log(x)
+    zero = zero & np.greater_equal(raw(y), 0)
     return where(zero, 0.0, out * log(where(zero, 1.0, x)))
 
 
@@ -444,6 +449,8 @@ def _argmax_mask(x: Any, axis: int | tuple[int, ...] | None) -> Any:
     x = np.asarray(raw(x), dtype=np.float64)
     if x.ndim == 0:
         return 1.0
+    if x.size == 0:  # a maximum over non-empty axes of an empty array: nothing to mask
+        return np.zeros_like(x)
     axes = _normalise_axes(axis, x.ndim)
     rest = [i for i in range(x.ndim) if i not in axes]
     moved = np.transpose(x, rest + list(axes))
@@ -505,6 +512,29 @@ def _max_vjp(g: Any, out: Any, x: Any, axis: Any = None, keepdims: bool = False)
 
 def _max_jvp(t: Any, out: Any, x: Any, axis: Any = None, keepdims: bool = False) -> Any:
     return _sum(t * _argmax_mask(x, axis), axis, keepdims)
+
+
+def _where_jvp(i: int) -> Rule:
+    """The tangent of ``where(c, x, y)`` from operand ``i`` (1 for x, 2 for y): selected.
+
+    Selected, not multiplied by a 0/1 mask: a nan or inf tangent of the branch that is
+    not taken stays out (``0 · nan`` would be nan), as in PyTorch's and JAX's forward mode.
+    """
+
+    def rule(t: Any, out: Any, c: Any, x: Any, y: Any) -> Any:
+        picked = where(c, t, 0.0) if i == 1 else where(c, 0.0, t)
+        shape = shape_of(out)
+        return picked if shape_of(picked) == shape else broadcast_to(picked, shape)
+
+    return rule
+
+
+def _where_vjp(i: int) -> Rule:
+    def rule(g: Any, out: Any, c: Any, x: Any, y: Any) -> Any:
+        picked = where(c, g, 0.0) if i == 1 else where(c, 0.0, g)
+        return unbroadcast(picked, shape_of(x if i == 1 else y))
+
+    return rule
 
 
 def _inverse_axes(axes: Sequence[int] | None, ndim: int) -> tuple[int, ...] | None:
@@ -594,6 +624,16 @@ def _sum_bjvp(t: Any, out: Any, x: Any, axis: Any = None, keepdims: bool = False
 
 def _max_bjvp(t: Any, out: Any, x: Any, axis: Any = None, keepdims: bool = False) -> Any:
     return _sum_bjvp(t * _argmax_mask(x, axis), out, x, axis, keepdims)
+
+
+def _where_bjvp(i: int) -> Rule:
+    def rule(t: Any, out: Any, c: Any, x: Any, y: Any) -> Any:
+        t = align(t, len(shape_of(out)))
+        picked = where(c, t, 0.0) if i == 1 else where(c, 0.0, t)
+        shape = _batched_shape(t, out)
+        return picked if shape_of(picked) == shape else broadcast_to(picked, shape)
+
+    return rule
 
 
 def _transpose_bjvp(t: Any, out: Any, x: Any, axes: Sequence[int] | None = None) -> Any:
@@ -791,16 +831,16 @@ minimum_p = _row(
 )  # fmt: skip
 where_p = _row(
     "where", lambda c, x, y: _scalar(np.where(c, x, y)),
-    partials=(
-        None,
-        lambda out, c, x, y: _ones_where(c),
-        lambda out, c, x, y: 1.0 - _ones_where(c),
-    ),
+    jvps=(None, _where_jvp(1), _where_jvp(2)),
+    vjps=(None, _where_vjp(1), _where_vjp(2)),
+    batched_jvps=(_where_bjvp(1), _where_bjvp(1), _where_bjvp(2)),
     display="where({0}, {1}, {2})", partial_display=("", "[{0}]", "[not {0}]"),
 )  # fmt: skip
 logaddexp_p = _row(
     "logaddexp", lambda x, y: _scalar(np.logaddexp(x, y)),
-    partials=(lambda out, x, y: exp(x - out), lambda out, x, y: exp(y - out)),
+    # ∂/∂x = e^x / (e^x + e^y) = σ(x - y): also right where x or y is infinite (e^(x - out)
+    # would be e^(inf - inf) = nan at logaddexp(inf, 0)).
+    partials=(lambda out, x, y: sigmoid(x - y), lambda out, x, y: sigmoid(y - x)),
     display="ln(e^{0} + e^{1})",
     partial_display=("e^{0} / (e^{0} + e^{1})", "e^{1} / (e^{0} + e^{1})"),
 )  # fmt: skip
@@ -925,6 +965,10 @@ def divide(x: Operand, y: Operand) -> Any:
 def power(x: Operand, y: Operand) -> Any:
     """``x ** y``, elementwise; the exponent may be a number, an array or traced.
 
+    ``x ** 0`` is the constant 1, so its derivatives are 0, even at ``x = 0`` (PyTorch's
+    first derivative; PyTorch and JAX give nan for the second). ``∂(x ** y)/∂y`` is
+    0 where ``x = 0`` and ``y >= 0``, as in PyTorch and JAX.
+
     >>> power(2.0, 3)
     8.0
     """
@@ -1027,6 +1071,8 @@ def relu(x: T) -> T:
 def abs(x: T) -> T:
     """Absolute value, elementwise; its derivative at 0 is taken to be 0.
 
+    That is PyTorch's choice (``sign(0) = 0``); JAX takes 1.
+
     >>> abs(-2.0)
     2.0
     """
@@ -1034,7 +1080,9 @@ def abs(x: T) -> T:
 
 
 def maximum(x: Operand, y: Operand) -> Any:
-    """Elementwise maximum; at ties the gradient is shared equally, as in JAX.
+    """Elementwise maximum; at ties the gradient is shared equally, as in JAX and PyTorch.
+
+    Against a nan, ``x`` gets no gradient, as in JAX (PyTorch's reverse mode gives it all of it).
 
     >>> maximum(1.0, 2.0)
     2.0
@@ -1043,7 +1091,9 @@ def maximum(x: Operand, y: Operand) -> Any:
 
 
 def minimum(x: Operand, y: Operand) -> Any:
-    """Elementwise minimum; at ties the gradient is shared equally, as in JAX.
+    """Elementwise minimum; at ties the gradient is shared equally, as in JAX and PyTorch.
+
+    Against a nan, ``x`` gets no gradient, as in JAX (PyTorch's reverse mode gives it all of it).
 
     >>> minimum(1.0, 2.0)
     1.0
@@ -1053,6 +1103,12 @@ def minimum(x: Operand, y: Operand) -> Any:
 
 def where(condition: Any, x: Operand, y: Operand) -> Any:
     """``x`` where ``condition`` holds, else ``y``; the condition is not differentiated.
+
+    The derivative is selected from the branch taken, so in forward mode a nan or inf
+    derivative of the other branch does not leak in, as in PyTorch and JAX. In reverse
+    mode the branch not taken gets a zero cotangent, and its own rules may still turn
+    ``0 · inf`` into nan (``where(x > 0, log(x), 0)`` at ``x = 0``), as in PyTorch and
+    JAX: to avoid it, keep the other branch's input finite, ``log(where(x > 0, x, 1))``.
 
     >>> import numpy as np
     >>> where(np.array([True, False]), 1.0, 2.0)
@@ -1065,8 +1121,12 @@ def logaddexp(x: Operand, y: Operand) -> Any:
     """``log(exp(x) + exp(y))``, elementwise, computed without overflow for any ``x, y``.
 
     Its partial derivatives are ``exp(x - out)`` and ``exp(y - out)``, the softmax
-    weights of ``x`` and ``y``; ``logaddexp(0, z)`` is the softplus ``log(1 + e^z)``,
-    whose derivative is ``sigmoid(z)``.
+    weights of ``x`` and ``y``, computed as ``sigmoid(x - y)`` and ``sigmoid(y - x)``;
+    ``logaddexp(0, z)`` is the softplus ``log(1 + e^z)``, whose derivative is
+    ``sigmoid(z)``. At an infinite operand they are the limits (1 for
+    ``logaddexp(inf, 0)``, as in PyTorch and JAX; 0 for the 0 of ``logaddexp(0, inf)``, as
+    in PyTorch, where JAX gives 1); with both operands infinite they are nan, as in
+    PyTorch.
 
     >>> logaddexp(0.0, 0.0)  # doctest: +NUMBER
     0.693
@@ -1137,6 +1197,10 @@ def mean(x: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = Fal
 
 def max(x: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Any:
     """Maximum over ``axis``; the gradient goes to the first maximal element.
+
+    As with ``torch.max(x, dim)`` (a nan counts as the maximum); ``torch.amax`` and JAX
+    share it equally between ties instead. A maximum over an axis of length 0 is
+    refused, as NumPy, PyTorch and JAX refuse it.
 
     >>> import numpy as np
     >>> max(np.array([1.0, 5.0, 2.0]))

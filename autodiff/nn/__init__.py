@@ -740,7 +740,10 @@ def binary_cross_entropy_with_logits(
     ``t · softplus(-z) + (1 - t) · softplus(z)`` with ``softplus(z) = log(1 + e^z) =``
     :func:`logaddexp(0, z) <autodiff.logaddexp>`: finite and accurate for logits of any
     size (no ``σ(z)`` that rounds to 0 or 1 before the log), and its gradient is
-    exactly ``σ(z) - t``.
+    exactly ``σ(z) - t``. A target of exactly 0 or 1 keeps only its own term, so an
+    infinite logit gives the limit: loss 0 where it agrees with the target (``z = inf``,
+    ``t = 1``), ``inf`` where it does not, and the gradient ``σ(z) - t`` (PyTorch and JAX
+    give that gradient, but a nan loss where ``0 · inf`` appears).
 
     >>> import numpy as np
     >>> from autodiff import Variable
@@ -752,7 +755,17 @@ def binary_cross_entropy_with_logits(
     array([ 1. ,  0. , -0.5])
     """
     t = _match_target(input, target, "binary_cross_entropy_with_logits")
-    losses = t * P.logaddexp(0.0, -input) + (1.0 - t) * P.logaddexp(0.0, input)
+    if isinstance(t, Tracer):  # a traced target: the general formula
+        losses = t * P.logaddexp(0.0, -input) + (1.0 - t) * P.logaddexp(0.0, input)
+        return _reduce(losses, reduction, "binary_cross_entropy_with_logits")
+    labels = (t == 0.0) | (t == 1.0)
+    # Where t is 0 or 1 the loss is softplus(∓z): one term, no 0 · inf at z = ±inf.
+    hard = P.logaddexp(0.0, (1.0 - 2.0 * t) * input)
+    if np.all(labels):
+        losses = hard
+    else:
+        soft = t * P.logaddexp(0.0, -input) + (1.0 - t) * P.logaddexp(0.0, input)
+        losses = P.where(labels, hard, soft) if np.any(labels) else soft
     return _reduce(losses, reduction, "binary_cross_entropy_with_logits")
 
 
@@ -763,6 +776,9 @@ def cross_entropy(input: Any, target: Any, reduction: _Reduction = "mean") -> An
     ``(C,)`` for one sample), and ``target`` the class index of each sample, in
     ``0, ..., C-1``. The loss of a sample is ``-log_softmax(logits)[target]``, computed
     with the stable :func:`log_softmax`; its gradient is ``softmax(logits) - onehot``.
+    A logit of ``-inf`` (a masked class) is fine: the loss picks the target's log-
+    probability, so another class at ``-inf`` adds nothing (not ``0 · -inf``), as in
+    PyTorch and JAX.
 
     >>> import numpy as np
     >>> from autodiff import Variable
@@ -790,10 +806,9 @@ def cross_entropy(input: Any, target: Any, reduction: _Reduction = "mean") -> An
     n_classes = shape[-1]
     if np.any((classes < 0) | (classes >= n_classes)):
         raise ValueError(f"cross_entropy: class indices must lie in [0, {n_classes - 1}]")
-    onehot = np.zeros(shape)
-    np.put_along_axis(onehot, classes[..., None], 1.0, axis=-1)
-    losses = -P.sum(log_softmax(input, axis=-1) * onehot, axis=-1)
-    return _reduce(losses, reduction, "cross_entropy")
+    log_p = log_softmax(input, axis=-1)
+    picked = log_p[int(classes)] if len(shape) == 1 else log_p[np.arange(shape[0]), classes]
+    return _reduce(-picked, reduction, "cross_entropy")
 
 
 def hinge_loss(input: Any, target: Any, margin: float = 1.0, reduction: _Reduction = "mean") -> Any:
