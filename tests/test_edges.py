@@ -577,3 +577,67 @@ def test_binary_cross_entropy_with_mixed_targets_and_infinite_logits() -> None:
         np.array([0.25])
     )
     assert_allclose(gt, [-2.0], rtol=1e-15)
+
+
+# --------------------------------------------------------------------------------------
+# Leaf gradients own their memory (section 5: the no-aliasing test went through sum only,
+# which always makes a new array; views come from reshape, transpose and indexing)
+
+
+def _owned(*arrays: Any, others: tuple[Any, ...] = ()) -> None:
+    """No two of ``arrays``, and none of them and any of ``others``, share memory."""
+    for i, a in enumerate(arrays):
+        assert isinstance(a, np.ndarray)
+        for b in arrays[i + 1 :] + others:
+            assert not np.shares_memory(a, b)
+
+
+VIEWS: dict[str, Callable[[Any, Any], Any]] = {
+    "reshape": lambda x, z: x.reshape(4) + z.reshape(4),
+    "transpose": lambda x, z: ad.transpose(x) + ad.transpose(z),
+    "index": lambda x, z: x[0] + z[1],
+    "index_all": lambda x, z: x[...] + z[:, :],
+    "plain": lambda x, z: x + z,
+    "same_leaf_twice": lambda x, z: x.reshape(4) + x.reshape(4) + z.T.reshape(4),
+}
+
+
+@pytest.mark.parametrize("name", list(VIEWS))
+def test_leaf_gradients_never_share_memory(name: str) -> None:
+    f = VIEWS[name]
+    x, z = np.arange(4.0).reshape(2, 2), np.ones((2, 2))
+    out_shape = np.shape(f(x, z))
+    seed = np.arange(1.0, 1.0 + np.prod(out_shape)).reshape(out_shape)
+
+    # vjp: the cotangent is the caller's and must not come back as (a view of) a gradient
+    _, pullback = ad.vjp(f, x, z)
+    gx, gz = pullback(seed)
+    _owned(gx, gz, others=(seed,))
+    gx2, gz2 = pullback(seed)  # a second pullback gives new arrays too
+    _owned(gx, gz, gx2, gz2, others=(seed,))
+
+    # grad of a scalar made from the views
+    gx, gz = ad.grad(lambda x, z: ad.sum(f(x, z) * seed), argnums=(0, 1))(x, z)
+    _owned(gx, gz, others=(seed, x, z))
+
+    # backward, with the seed given as the gradient of a non-scalar output
+    vx, vz = Variable(x), Variable(z)
+    f(vx, vz).backward(seed)
+    _owned(vx.grad, vz.grad, others=(seed,))
+
+
+def test_a_reshape_pullback_returns_a_new_array() -> None:
+    x = np.arange(6.0).reshape(2, 3)
+    for f in (
+        lambda x: ad.reshape(x, (6,)),
+        ad.transpose,
+        lambda x: x[:, :],
+        lambda x: ad.reshape(ad.transpose(x), (6,)),
+    ):
+        out, pullback = ad.vjp(f, x)
+        seed = np.ones(np.shape(out))
+        (g,) = pullback(seed)
+        _owned(g, others=(seed, x))
+        g[...] = 7.0  # writing to the gradient changes neither the seed nor a new pullback
+        assert_array_equal(seed, 1.0)
+        assert_array_equal(pullback(seed)[0], np.ones((2, 3)))
