@@ -641,3 +641,52 @@ def test_a_reshape_pullback_returns_a_new_array() -> None:
         g[...] = 7.0  # writing to the gradient changes neither the seed nor a new pullback
         assert_array_equal(seed, 1.0)
         assert_array_equal(pullback(seed)[0], np.ones((2, 3)))
+
+
+# --------------------------------------------------------------------------------------
+# softmax and the losses: empty inputs and bad arguments
+
+
+@pytest.mark.parametrize("name", ["softmax", "log_softmax"])
+@pytest.mark.parametrize(("shape", "axis"), [((2, 0), -1), ((2, 0), 0), ((0, 3), -1)])
+def test_softmax_of_an_empty_array_is_empty(name: str, shape: tuple[int, ...], axis: int) -> None:
+    # PyTorch returns an empty tensor of the same shape.
+    fn = getattr(ad.nn, name)
+    x = np.zeros(shape)
+    assert fn(x, axis=axis).shape == shape
+    v, g = ad.value_and_grad(lambda x: ad.sum(fn(x, axis=axis)))(x)
+    assert v == 0.0
+    assert g.shape == shape
+
+
+@pytest.mark.parametrize("name", ["softmax", "log_softmax"])
+def test_softmax_axis_errors_name_the_function(name: str) -> None:
+    fn = getattr(ad.nn, name)
+    with pytest.raises(
+        ValueError, match=f"{name}: axis 1 is out of bounds for array of dimension 1"
+    ):
+        fn(np.ones(3), axis=1)
+    with pytest.raises(TypeError, match=f"{name}: axis must be an int, not float"):
+        fn(Variable(np.ones(3)), axis=0.5)
+    with pytest.raises(TypeError, match=f"{name}: axis must be an int, not tuple"):
+        fn(np.ones((2, 3)), axis=(0, 1))
+    assert_allclose(fn(np.zeros((2, 3)), axis=np.int64(0)), fn(np.zeros((2, 3)), axis=0))
+
+
+@pytest.mark.parametrize(("reduction", "value"), [("mean", nan), ("sum", 0.0)])
+def test_losses_of_an_empty_batch(reduction: Any, value: float) -> None:
+    # A mean over no samples is nan (PyTorch too); a sum is 0; the gradient is empty.
+    t = np.zeros(0, dtype=int)
+    v, g = ad.value_and_grad(lambda z: ad.nn.cross_entropy(z, t, reduction))(np.zeros((0, 3)))
+    assert_array_equal(v, value)
+    assert g.shape == (0, 3)
+    v, g = ad.value_and_grad(
+        lambda z: ad.nn.binary_cross_entropy_with_logits(z, np.zeros(0), reduction)
+    )(np.zeros(0))
+    assert_array_equal(v, value)
+    assert g.shape == (0,)
+
+
+def test_hinge_loss_margin_must_be_a_number() -> None:
+    with pytest.raises(TypeError, match="hinge_loss: margin must be a real number, not str"):
+        ad.nn.hinge_loss(np.ones(2), np.ones(2), margin="1")  # type: ignore[arg-type]

@@ -639,13 +639,22 @@ class Perceptron(Linear):
 # Softmax and losses
 
 
-def _shifted(x: Any, axis: int) -> Any:
-    """``x`` minus its maximum along ``axis``, the maximum taken as a constant."""
+def _shifted(x: Any, axis: int, owner: str = "softmax") -> Any:
+    """``x`` minus its maximum along ``axis``, the maximum taken as a constant.
+
+    An empty ``x`` is returned as it is: its softmax is empty too (as in PyTorch).
+    """
     if not isinstance(x, Tracer):
-        x = as_value(x, "softmax input")
-    if not shape_of(x):
+        x = as_value(x, f"{owner} input")
+    shape = shape_of(x)
+    if not shape:
         raise ValueError("softmax and log_softmax need an array of at least one dimension")
-    return x - np.max(raw(x), axis=axis, keepdims=True)
+    if isinstance(axis, bool) or not isinstance(axis, int | np.integer):
+        raise TypeError(f"{owner}: axis must be an int, not {type(axis).__name__}")
+    (a,) = P._checked_axes(axis, len(shape), owner)
+    if 0 in shape:
+        return x
+    return x - np.max(raw(x), axis=a, keepdims=True)
 
 
 def softmax(x: Any, axis: int = -1) -> Any:
@@ -662,7 +671,10 @@ def softmax(x: Any, axis: int = -1) -> Any:
     array([[0.5 , 0.5 ],
            [0.25, 0.75]])
     """
-    e = P.exp(_shifted(x, axis))
+    shifted = _shifted(x, axis, "softmax")
+    if 0 in shape_of(shifted):
+        return shifted
+    e = P.exp(shifted)
     return e / P.sum(e, axis=axis, keepdims=True)
 
 
@@ -683,7 +695,9 @@ def log_softmax(x: Any, axis: int = -1) -> Any:
     >>> log_softmax(np.array([1000.0, -1000.0]))
     array([    0., -2000.])
     """
-    shifted = _shifted(x, axis)
+    shifted = _shifted(x, axis, "log_softmax")
+    if 0 in shape_of(shifted):
+        return shifted
     return shifted - P.log(P.sum(P.exp(shifted), axis=axis, keepdims=True))
 
 
@@ -827,6 +841,8 @@ def hinge_loss(input: Any, target: Any, margin: float = 1.0, reduction: _Reducti
     >>> loss.backward(); s.grad  # doctest: +NUMBER
     array([ 0.   , -0.333, -0.333])
     """
+    if isinstance(margin, bool) or not isinstance(margin, int | float | np.integer | np.floating):
+        raise TypeError(f"hinge_loss: margin must be a real number, not {type(margin).__name__}")
     y = _match_target(input, target, "hinge_loss")
     if not isinstance(y, Tracer) and not np.all(np.abs(np.asarray(y)) == 1.0):
         raise ValueError("hinge_loss needs targets in {-1, +1}; for 0/1 labels pass 2 * y - 1")
