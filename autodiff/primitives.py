@@ -626,6 +626,11 @@ def _max_bjvp(t: Any, out: Any, x: Any, axis: Any = None, keepdims: bool = False
     return _sum_bjvp(t * _argmax_mask(x, axis), out, x, axis, keepdims)
 
 
+def _not_differentiated(*args: Any, **params: Any) -> Any:
+    """The rule of an operand that is never traced (the condition of ``where``)."""
+    raise TypeError("the condition of where is not differentiated")  # pragma: no cover
+
+
 def _where_bjvp(i: int) -> Rule:
     def rule(t: Any, out: Any, c: Any, x: Any, y: Any) -> Any:
         t = align(t, len(shape_of(out)))
@@ -833,7 +838,7 @@ where_p = _row(
     "where", lambda c, x, y: _scalar(np.where(c, x, y)),
     jvps=(None, _where_jvp(1), _where_jvp(2)),
     vjps=(None, _where_vjp(1), _where_vjp(2)),
-    batched_jvps=(_where_bjvp(1), _where_bjvp(1), _where_bjvp(2)),
+    batched_jvps=(_not_differentiated, _where_bjvp(1), _where_bjvp(2)),
     display="where({0}, {1}, {2})", partial_display=("", "[{0}]", "[not {0}]"),
 )  # fmt: skip
 logaddexp_p = _row(
@@ -1247,7 +1252,7 @@ def transpose(x: Any, axes: Sequence[int] | None = None) -> Any:
         return apply(transpose_p, x, axes=None)
     ndim = len(shape_of(x))
     given: Any = axes  # checked here: callers pass anything
-    if not isinstance(given, Sequence) or isinstance(given, str):
+    if not isinstance(given, Sequence | np.ndarray) or isinstance(given, str):
         raise TypeError(
             f"transpose: axes must be a tuple of ints, a permutation of range({ndim}), "
             f"not {type(axes).__name__}"

@@ -690,3 +690,11 @@ def test_losses_of_an_empty_batch(reduction: Any, value: float) -> None:
 def test_hinge_loss_margin_must_be_a_number() -> None:
     with pytest.raises(TypeError, match="hinge_loss: margin must be a real number, not str"):
         ad.nn.hinge_loss(np.ones(2), np.ones(2), margin="1")  # type: ignore[arg-type]
+
+
+def test_transpose_axes_may_be_an_array_or_a_list() -> None:
+    x = np.arange(6.0).reshape(2, 3)
+    all_axes: list[Any] = [np.array([1, 0]), [-1, 0], (np.int64(1), 0)]
+    for axes in all_axes:
+        assert_array_equal(ad.transpose(x, axes), x.T)
+        assert_array_equal(ad.grad(lambda x: ad.sum(ad.transpose(x, axes) * W23))(x), W23.T)  # noqa: B023
