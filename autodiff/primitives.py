@@ -362,21 +362,26 @@ def _share(x: Any, y: Any) -> Any:
     return _scalar(np.where(np.greater(x, y), 1.0, np.where(np.equal(x, y), 0.5, 0.0)))
 
 
-def _ones_where(cond: Any) -> Any:
-    return _scalar(np.where(cond, 1.0, 0.0))
-
-
 def _pow_partial_base(out: Any, x: Any, y: Any) -> Any:
-    if isinstance(y, float | int) and y == 0:
-        return 0.0 * x
-    return y * power(x, y - 1)
+    """∂(x^y)/∂x = y x^(y-1), taken as 0 where y = 0 (x^0 is the constant 1), even at x = 0.
+
+    (PyTorch's rule; ``y · x^(y-1)`` would be ``0 · inf = nan`` there.) The operand of the
+    unselected branch is replaced too, so no nan comes back through it at second order.
+    """
+    if y.__class__ is float or y.__class__ is int:
+        return 0.0 * x if y == 0 else y * power(x, y - 1)
+    zero = np.equal(raw(y), 0)
+    if not np.any(zero):
+        return y * power(x, y - 1)
+    return where(zero, 0.0, y * power(where(zero, 1.0, x), y - 1))
 
 
 def _pow_partial_exponent(out: Any, x: Any, y: Any) -> Any:
-    """∂(x^y)/∂y = x^y ln x, taken as 0 where x = 0 (the limit for y > 0, as in JAX)."""
+    """∂(x^y)/∂y = x^y ln x, taken as 0 where x = 0 and y >= 0 (the limit; PyTorch's rule)."""
     zero = np.equal(raw(x), 0)
     if not np.any(zero):
         return out * log(x)
+    zero = zero & np.greater_equal(raw(y), 0)
     return where(zero, 0.0, out * log(where(zero, 1.0, x)))
 
 
@@ -389,6 +394,30 @@ def _normalise_axes(axis: int | tuple[int, ...] | None, ndim: int) -> tuple[int,
         return tuple(range(ndim))
     axes = (axis,) if isinstance(axis, int | np.integer) else tuple(axis)
     return tuple(int(a) % ndim if ndim else int(a) for a in axes)
+
+
+def _checked_axes(axis: Any, ndim: int, who: str) -> tuple[int, ...]:
+    """``axis`` (an int, a tuple of ints or None) as non-negative axes of an ``ndim``-array.
+
+    The errors name the function, as NumPy's do the axis and the number of dimensions:
+    a ``TypeError`` for an axis that is not an int, a ``ValueError`` for one out of
+    bounds or repeated.
+    """
+    if axis is None:
+        return tuple(range(ndim))
+    items = tuple(axis) if isinstance(axis, tuple | list) else (axis,)
+    axes = []
+    for a in items:
+        if isinstance(a, bool) or not isinstance(a, int | np.integer):
+            raise TypeError(
+                f"{who}: an axis must be an int (or a tuple of ints), not {type(a).__name__}"
+            )
+        if not -ndim <= a < ndim:
+            raise ValueError(f"{who}: axis {a} is out of bounds for array of dimension {ndim}")
+        axes.append(int(a) % ndim)
+    if len(set(axes)) != len(axes):
+        raise ValueError(f"{who}: axis {axis!r} repeats an axis (array of dimension {ndim})")
+    return tuple(axes)
 
 
 def _keepdims_shape(shape: tuple[int, ...], axis: int | tuple[int, ...] | None) -> tuple[int, ...]:
@@ -416,7 +445,7 @@ def unbroadcast(g: Any, shape: tuple[int, ...]) -> Any:
         lead + i for i, n in enumerate(shape) if n == 1 and gshape[lead + i] != 1
     )
     if axes:
-        g = sum(g, axis=axes)
+        g = _sum(g, axes)
     if shape_of(g) != shape:
         g = reshape(g, shape)
     return g
@@ -427,6 +456,8 @@ def _argmax_mask(x: Any, axis: int | tuple[int, ...] | None) -> Any:
     x = np.asarray(raw(x), dtype=np.float64)
     if x.ndim == 0:
         return 1.0
+    if x.size == 0:  # a maximum over non-empty axes of an empty array: nothing to mask
+        return np.zeros_like(x)
     axes = _normalise_axes(axis, x.ndim)
     rest = [i for i in range(x.ndim) if i not in axes]
     moved = np.transpose(x, rest + list(axes))
@@ -487,11 +518,37 @@ def _max_vjp(g: Any, out: Any, x: Any, axis: Any = None, keepdims: bool = False)
 
 
 def _max_jvp(t: Any, out: Any, x: Any, axis: Any = None, keepdims: bool = False) -> Any:
-    return sum(t * _argmax_mask(x, axis), axis=axis, keepdims=keepdims)
+    return _sum(t * _argmax_mask(x, axis), axis, keepdims)
 
 
-def _inverse_axes(axes: Sequence[int] | None) -> tuple[int, ...] | None:
-    return None if axes is None else tuple(int(i) for i in np.argsort(axes))
+def _where_jvp(i: int) -> Rule:
+    """The tangent of ``where(c, x, y)`` from operand ``i`` (1 for x, 2 for y): selected.
+
+    Selected, not multiplied by a 0/1 mask: a nan or inf tangent of the branch that is
+    not taken stays out (``0 · nan`` would be nan), as in PyTorch's and JAX's forward mode.
+    """
+
+    def rule(t: Any, out: Any, c: Any, x: Any, y: Any) -> Any:
+        picked = where(c, t, 0.0) if i == 1 else where(c, 0.0, t)
+        shape = shape_of(out)
+        return picked if shape_of(picked) == shape else broadcast_to(picked, shape)
+
+    return rule
+
+
+def _where_vjp(i: int) -> Rule:
+    def rule(g: Any, out: Any, c: Any, x: Any, y: Any) -> Any:
+        picked = where(c, g, 0.0) if i == 1 else where(c, 0.0, g)
+        return unbroadcast(picked, shape_of(x if i == 1 else y))
+
+    return rule
+
+
+def _inverse_axes(axes: Sequence[int] | None, ndim: int) -> tuple[int, ...] | None:
+    """The permutation that undoes ``axes`` (which may count from the end, as ``-1``)."""
+    if axes is None:
+        return None
+    return tuple(int(i) for i in np.argsort([int(a) % ndim for a in axes]))
 
 
 def _broadcast_to_impl(x: Any, shape: tuple[int, ...]) -> Any:
@@ -569,11 +626,26 @@ def _batched_shape(t: Any, out: Any) -> tuple[int, ...]:
 
 def _sum_bjvp(t: Any, out: Any, x: Any, axis: Any = None, keepdims: bool = False) -> Any:
     axes = tuple(a + 1 for a in _normalise_axes(axis, len(shape_of(x))))
-    return sum(t, axes, keepdims) if axes else t
+    return _sum(t, axes, keepdims) if axes else t
 
 
 def _max_bjvp(t: Any, out: Any, x: Any, axis: Any = None, keepdims: bool = False) -> Any:
     return _sum_bjvp(t * _argmax_mask(x, axis), out, x, axis, keepdims)
+
+
+def _not_differentiated(*args: Any, **params: Any) -> Any:
+    """The rule of an operand that is never traced (the condition of ``where``)."""
+    raise TypeError("the condition of where is not differentiated")  # pragma: no cover
+
+
+def _where_bjvp(i: int) -> Rule:
+    def rule(t: Any, out: Any, c: Any, x: Any, y: Any) -> Any:
+        t = align(t, len(shape_of(out)))
+        picked = where(c, t, 0.0) if i == 1 else where(c, 0.0, t)
+        shape = _batched_shape(t, out)
+        return picked if shape_of(picked) == shape else broadcast_to(picked, shape)
+
+    return rule
 
 
 def _transpose_bjvp(t: Any, out: Any, x: Any, axes: Sequence[int] | None = None) -> Any:
@@ -771,16 +843,16 @@ minimum_p = _row(
 )  # fmt: skip
 where_p = _row(
     "where", lambda c, x, y: _scalar(np.where(c, x, y)),
-    partials=(
-        None,
-        lambda out, c, x, y: _ones_where(c),
-        lambda out, c, x, y: 1.0 - _ones_where(c),
-    ),
+    jvps=(None, _where_jvp(1), _where_jvp(2)),
+    vjps=(None, _where_vjp(1), _where_vjp(2)),
+    batched_jvps=(_not_differentiated, _where_bjvp(1), _where_bjvp(2)),
     display="where({0}, {1}, {2})", partial_display=("", "[{0}]", "[not {0}]"),
 )  # fmt: skip
 logaddexp_p = _row(
     "logaddexp", lambda x, y: _scalar(np.logaddexp(x, y)),
-    partials=(lambda out, x, y: exp(x - out), lambda out, x, y: exp(y - out)),
+    # ∂/∂x = e^x / (e^x + e^y) = σ(x - y): also right where x or y is infinite (e^(x - out)
+    # would be e^(inf - inf) = nan at logaddexp(inf, 0)).
+    partials=(lambda out, x, y: sigmoid(x - y), lambda out, x, y: sigmoid(y - x)),
     display="ln(e^{0} + e^{1})",
     partial_display=("e^{0} / (e^{0} + e^{1})", "e^{1} / (e^{0} + e^{1})"),
 )  # fmt: skip
@@ -799,7 +871,7 @@ sum_p = _row(
         if x.__class__ is np.ndarray
         else np.sum(x, axis, keepdims=keepdims)
     ),
-    jvps=(lambda t, out, x, axis=None, keepdims=False: sum(t, axis, keepdims),),
+    jvps=(lambda t, out, x, axis=None, keepdims=False: _sum(t, axis, keepdims),),
     vjps=(_sum_vjp,),
     batched_jvps=(_sum_bjvp,),
     display="Σ {0}",
@@ -820,7 +892,7 @@ reshape_p = _row(
 transpose_p = _row(
     "transpose", np.transpose,
     jvps=(lambda t, out, x, axes=None: transpose(t, axes),),
-    vjps=(lambda g, out, x, axes=None: transpose(g, _inverse_axes(axes)),),
+    vjps=(lambda g, out, x, axes=None: transpose(g, _inverse_axes(axes, len(shape_of(x)))),),
     batched_jvps=(_transpose_bjvp,),
     display="{0}ᵀ",
 )  # fmt: skip
@@ -904,6 +976,10 @@ def divide(x: Operand, y: Operand) -> Any:
 
 def power(x: Operand, y: Operand) -> Any:
     """``x ** y``, elementwise; the exponent may be a number, an array or traced.
+
+    ``x ** 0`` is the constant 1, so its derivatives are 0, even at ``x = 0`` (PyTorch's
+    first derivative; PyTorch and JAX give nan for the second). ``∂(x ** y)/∂y`` is
+    0 where ``x = 0`` and ``y >= 0``, as in PyTorch and JAX.
 
     >>> power(2.0, 3)
     8.0
@@ -1007,6 +1083,8 @@ def relu(x: T) -> T:
 def abs(x: T) -> T:
     """Absolute value, elementwise; its derivative at 0 is taken to be 0.
 
+    That is PyTorch's choice (``sign(0) = 0``); JAX takes 1.
+
     >>> abs(-2.0)
     2.0
     """
@@ -1014,7 +1092,9 @@ def abs(x: T) -> T:
 
 
 def maximum(x: Operand, y: Operand) -> Any:
-    """Elementwise maximum; at ties the gradient is shared equally, as in JAX.
+    """Elementwise maximum; at ties the gradient is shared equally, as in JAX and PyTorch.
+
+    Against a nan, ``x`` gets no gradient, as in JAX (PyTorch's reverse mode gives it all of it).
 
     >>> maximum(1.0, 2.0)
     2.0
@@ -1023,7 +1103,9 @@ def maximum(x: Operand, y: Operand) -> Any:
 
 
 def minimum(x: Operand, y: Operand) -> Any:
-    """Elementwise minimum; at ties the gradient is shared equally, as in JAX.
+    """Elementwise minimum; at ties the gradient is shared equally, as in JAX and PyTorch.
+
+    Against a nan, ``x`` gets no gradient, as in JAX (PyTorch's reverse mode gives it all of it).
 
     >>> minimum(1.0, 2.0)
     1.0
@@ -1033,6 +1115,12 @@ def minimum(x: Operand, y: Operand) -> Any:
 
 def where(condition: Any, x: Operand, y: Operand) -> Any:
     """``x`` where ``condition`` holds, else ``y``; the condition is not differentiated.
+
+    The derivative is selected from the branch taken, so in forward mode a nan or inf
+    derivative of the other branch does not leak in, as in PyTorch and JAX. In reverse
+    mode the branch not taken gets a zero cotangent, and its own rules may still turn
+    ``0 · inf`` into nan (``where(x > 0, log(x), 0)`` at ``x = 0``), as in PyTorch and
+    JAX: to avoid it, keep the other branch's input finite, ``log(where(x > 0, x, 1))``.
 
     >>> import numpy as np
     >>> where(np.array([True, False]), 1.0, 2.0)
@@ -1045,8 +1133,12 @@ def logaddexp(x: Operand, y: Operand) -> Any:
     """``log(exp(x) + exp(y))``, elementwise, computed without overflow for any ``x, y``.
 
     Its partial derivatives are ``exp(x - out)`` and ``exp(y - out)``, the softmax
-    weights of ``x`` and ``y``; ``logaddexp(0, z)`` is the softplus ``log(1 + e^z)``,
-    whose derivative is ``sigmoid(z)``.
+    weights of ``x`` and ``y``, computed as ``sigmoid(x - y)`` and ``sigmoid(y - x)``;
+    ``logaddexp(0, z)`` is the softplus ``log(1 + e^z)``, whose derivative is
+    ``sigmoid(z)``. At an infinite operand they are the limits (1 for
+    ``logaddexp(inf, 0)``, as in PyTorch and JAX; 0 for the 0 of ``logaddexp(0, inf)``, as
+    in PyTorch, where JAX gives 1); with both operands infinite they are nan, as in
+    PyTorch.
 
     >>> logaddexp(0.0, 0.0)  # doctest: +NUMBER
     0.693
@@ -1078,7 +1170,26 @@ def sum(x: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = Fals
     >>> import numpy as np
     >>> sum(np.array([[1.0, 2.0], [3.0, 4.0]]), axis=0)
     array([4., 6.])
+    >>> sum(np.ones(3), axis=1)
+    Traceback (most recent call last):
+    ...
+    ValueError: sum: axis 1 is out of bounds for array of dimension 1
     """
+    if axis is not None:
+        axis = _valid_axis(axis, shape_of(x), "sum")
+    return apply(sum_p, x, axis=axis, keepdims=keepdims)
+
+
+def _valid_axis(axis: Any, shape: tuple[int, ...], who: str) -> Any:
+    """A checked ``axis`` argument, as given (a list becomes a tuple)."""
+    _checked_axes(axis, len(shape), who)
+    if isinstance(axis, np.integer):
+        return int(axis)
+    return tuple(int(a) for a in axis) if isinstance(axis, tuple | list) else axis
+
+
+def _sum(x: Any, axis: int | tuple[int, ...] | None, keepdims: bool = False) -> Any:
+    """:func:`sum` without the check of ``axis``, for the rules (their axes are right)."""
     return apply(sum_p, x, axis=axis, keepdims=keepdims)
 
 
@@ -1090,17 +1201,32 @@ def mean(x: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = Fal
     3.0
     """
     shape = shape_of(x)
-    count = math.prod(shape[a] for a in _normalise_axes(axis, len(shape)))
-    return sum(x, axis=axis, keepdims=keepdims) / count
+    count = math.prod(shape[a] for a in _checked_axes(axis, len(shape), "mean"))
+    if axis is not None:
+        axis = _valid_axis(axis, shape, "mean")
+    return divide(_sum(x, axis, keepdims), count)
 
 
 def max(x: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Any:
     """Maximum over ``axis``; the gradient goes to the first maximal element.
 
+    As with ``torch.max(x, dim)`` (a nan counts as the maximum); ``torch.amax`` and JAX
+    share it equally between ties instead. A maximum over an axis of length 0 is
+    refused, as NumPy, PyTorch and JAX refuse it.
+
     >>> import numpy as np
     >>> max(np.array([1.0, 5.0, 2.0]))
     5.0
     """
+    shape = shape_of(x)
+    axes = _checked_axes(axis, len(shape), "max")
+    if axis is not None:
+        axis = _valid_axis(axis, shape, "max")
+    if 0 in shape and builtins.any(shape[a] == 0 for a in axes):
+        raise ValueError(
+            f"max: no maximum over an axis of length 0 (array of shape {shape}, axis "
+            f"{axis}); NumPy, PyTorch and JAX refuse it too"
+        )
     return apply(max_p, x, axis=axis, keepdims=keepdims)
 
 
@@ -1119,12 +1245,32 @@ def reshape(x: Any, shape: int | tuple[int, ...]) -> Any:
 def transpose(x: Any, axes: Sequence[int] | None = None) -> Any:
     """Permute the axes (reverse them by default).
 
+    ``axes`` is a permutation of ``range(x.ndim)``; an axis may count from the end
+    (``-1`` is the last one).
+
     >>> import numpy as np
     >>> transpose(np.array([[1.0, 2.0]]))
     array([[1.],
            [2.]])
+    >>> transpose(np.zeros((2, 3, 4)), (-1, 0, 1)).shape
+    (4, 2, 3)
     """
-    return apply(transpose_p, x, axes=None if axes is None else tuple(axes))
+    if axes is None:
+        return apply(transpose_p, x, axes=None)
+    ndim = len(shape_of(x))
+    given: Any = axes  # checked here: callers pass anything
+    if not isinstance(given, Sequence | np.ndarray) or isinstance(given, str):
+        raise TypeError(
+            f"transpose: axes must be a tuple of ints, a permutation of range({ndim}), "
+            f"not {type(axes).__name__}"
+        )
+    perm = _checked_axes(tuple(axes), ndim, "transpose")
+    if len(perm) != ndim:
+        raise ValueError(
+            f"transpose: axes {tuple(axes)} must be a permutation of range({ndim}), one "
+            f"entry per axis of the array of shape {shape_of(x)}"
+        )
+    return apply(transpose_p, x, axes=perm)
 
 
 def broadcast_to(x: Any, shape: tuple[int, ...]) -> Any:

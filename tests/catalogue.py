@@ -341,6 +341,19 @@ def _matmul_tanh_grad(x: Array, w: Array) -> tuple[Array, Array]:
     return g @ w.T, x.T @ g
 
 
+# Offsets 10 apart in a random order: with x in [-2, 2] the maximum of x + offset over
+# any axes is where the offset is largest, so the gradient is a known one-hot mask.
+_OFFSET_3D = 10.0 * np.random.default_rng(3).permutation(24).reshape(2, 3, 4)
+_OFFSET_4D = 10.0 * np.random.default_rng(4).permutation(120).reshape(2, 3, 4, 5)
+_W_3D = np.arange(1.0, 13.0).reshape(3, 4)
+_W_4D = np.arange(1.0, 9.0).reshape(2, 4)
+_W_TRANSPOSED = np.arange(24.0).reshape(4, 2, 3) - 11.5
+
+
+def _max_mask(offset: Any, axis: int | tuple[int, ...]) -> Array:
+    return np.asarray(offset == offset.max(axis=axis, keepdims=True), dtype=np.float64)
+
+
 def _max_offset_grad(x: Array) -> tuple[Array]:
     g = np.zeros_like(x)
     g[1, 2] = np.cos(x[1, 2])
@@ -375,6 +388,30 @@ STRUCTURAL: list[Case] = [
         lambda x: (np.array([[0.0, 2.0, 0.0], [1.0, 0.0, 3.0]]),),
         ((-2.0, 2.0),),
         ((2, 3),),
+    ),
+    Case(
+        # a leading axis of a 3-D array (not only the last axis of a matrix)
+        "max_over_leading_axis_3d",
+        lambda x: ad.sum(ad.max(x + _OFFSET_3D, axis=0) * _W_3D),
+        lambda x: (_max_mask(_OFFSET_3D, 0) * _W_3D,),
+        ((-2.0, 2.0),),
+        ((2, 3, 4),),
+    ),
+    Case(
+        # a tuple of axes of a 4-D array, given out of order
+        "max_over_axes_4d",
+        lambda x: ad.sum((x + _OFFSET_4D).max(axis=(3, 1)) * _W_4D),
+        lambda x: (_max_mask(_OFFSET_4D, (1, 3)) * _W_4D[:, None, :, None],),
+        ((-2.0, 2.0),),
+        ((2, 3, 4, 5),),
+    ),
+    Case(
+        # axes that count from the end: the gradient is the weights permuted back
+        "transpose_negative_axes",
+        lambda x: ad.sum(ad.transpose(x, (-1, 0, 1)) ** 2 * _W_TRANSPOSED),
+        lambda x: (2 * x * np.transpose(_W_TRANSPOSED, (1, 2, 0)),),
+        ((-2.0, 2.0),),
+        ((2, 3, 4),),
     ),
     Case(
         "quadratic_form",

@@ -77,6 +77,14 @@ EXTRA: list[tuple[str, PrimCase]] = [
     ("broadcast_to", _case("same", ((2, 3),), shape=(2, 3))),
     ("stack", _case("matrices_axis0", ((2, 3), (2, 3)), axis=0)),
     ("stack", _case("negative_axis", ((3,), (3,)), axis=-2)),
+    ("max", PrimCase("ties", (np.array([[1.0, 1.0, 0.0], [2.0, 2.0, 2.0]]),), (0,), {"axis": 1})),
+    ("max", _case("leading_pair", ((2, 3, 4),), axis=(0, 1), keepdims=True)),
+    ("where", PrimCase("broadcast_branches", (_MASK, np.array([1.0, -2.0, 3.0]), 1.5), (1, 2))),
+    (
+        "where",
+        PrimCase("broadcast_condition", (_MASK[0], np.ones((2, 3)), np.ones((2, 1))), (1, 2)),
+    ),
+    ("where", PrimCase("inf_branch", (_MASK, np.ones((2, 3)), np.full((2, 3), np.inf)), (1, 2))),
 ]
 
 

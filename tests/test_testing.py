@@ -167,3 +167,77 @@ def test_central_difference_scales_the_step_with_the_input() -> None:
     # at x = 1e8 an absolute step of 1e-6 would be lost to rounding
     (g,) = central_difference(lambda v: v * v, 1e8)
     assert g == pytest.approx(2e8, rel=1e-6)
+
+
+# --------------------------------------------------------------------------------------
+# nan and inf gradients are flagged, even in one element among finite ones
+
+
+def _bad_at_first(value: float) -> Primitive:
+    """sin whose derivative is ``value`` at the first element (cos elsewhere)."""
+
+    def partial(out: Any, x: Any) -> Any:
+        spoiled = np.ones(np.shape(x))
+        spoiled.flat[0] = value
+        return ad.cos(x) * spoiled
+
+    return Primitive("bad_first", np.sin, partials=(partial,), display="bad {0}")
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")
+@pytest.mark.parametrize("value", [np.nan, np.inf, -np.inf])
+def test_a_gradient_that_is_partly_nan_or_inf_is_flagged(value: float) -> None:
+    bad = _bad_at_first(value)
+    x = np.array([0.3, 1.2, -0.7, 0.1])
+    assert check_grad(lambda v: ad.sum(apply(bad, v)), x) == math.inf
+    # and when the whole gradient is spoiled (a scalar), in both modes at once
+    assert check_grad(lambda v: apply(bad, v), 0.3) == math.inf
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")
+def test_relative_error_flags_nan_and_inf_against_finite_values() -> None:
+    from autodiff.testing import _relative_error
+
+    finite = np.array([1.0, 2.0, 3.0])
+    for spoiled in (np.nan, np.inf, -np.inf):
+        a = finite.copy()
+        a[1] = spoiled
+        assert _relative_error(a, finite) == math.inf
+        assert _relative_error(finite, a) == math.inf
+    # the same non-finite values on both sides agree; so do empty arrays
+    same = np.array([np.nan, np.inf, -np.inf, 1.0])
+    assert _relative_error(same, same.copy()) == 0.0
+    assert _relative_error(np.array([np.inf]), np.array([-np.inf])) == math.inf
+    assert _relative_error(np.zeros(0), np.zeros(0)) == 0.0
+    assert _relative_error(np.array([np.nan, np.nan]), np.array([np.nan, 1.0])) == math.inf
+
+
+# --------------------------------------------------------------------------------------
+# Misuse
+
+
+def test_check_grad_without_arguments() -> None:
+    with pytest.raises(TypeError, match=r"check_grad needs at least one argument"):
+        check_grad(lambda: 1.0)
+
+
+def test_check_grad_of_something_that_is_not_a_function() -> None:
+    with pytest.raises(TypeError, match=r"check_grad needs a function .* not ndarray"):
+        check_grad(np.ones(3), 1.0)  # type: ignore[arg-type]
+
+
+def test_check_grad_of_a_function_with_an_array_output() -> None:
+    with pytest.raises(ValueError, match=r"check_grad needs f to return a scalar.*\(3,\)"):
+        check_grad(lambda x: x * 2.0, np.ones(3))
+
+
+@pytest.mark.parametrize("out", [None, "a", [1.0], True])
+def test_check_grad_of_a_function_returning_no_number(out: Any) -> None:
+    with pytest.raises(TypeError, match=r"check_grad needs f to return a number"):
+        check_grad(lambda x: out, 1.0)
+
+
+@pytest.mark.parametrize("eps", [0.0, -1e-6, 2.0, "1e-6", True])
+def test_check_grad_eps_must_be_a_small_positive_float(eps: Any) -> None:
+    with pytest.raises(ValueError, match=r"check_grad: eps must be a float in \(0, 1\)"):
+        check_grad(lambda x: x * x, 1.0, eps=eps)

@@ -744,13 +744,22 @@ class Perceptron(Linear):
 # Softmax and losses
 
 
-def _shifted(x: Any, axis: int) -> Any:
-    """``x`` minus its maximum along ``axis``, the maximum taken as a constant."""
+def _shifted(x: Any, axis: int, owner: str = "softmax") -> Any:
+    """``x`` minus its maximum along ``axis``, the maximum taken as a constant.
+
+    An empty ``x`` is returned as it is: its softmax is empty too (as in PyTorch).
+    """
     if not isinstance(x, Tracer):
-        x = as_value(x, "softmax input")
-    if not shape_of(x):
+        x = as_value(x, f"{owner} input")
+    shape = shape_of(x)
+    if not shape:
         raise ValueError("softmax and log_softmax need an array of at least one dimension")
-    return x - np.max(raw(x), axis=axis, keepdims=True)
+    if isinstance(axis, bool) or not isinstance(axis, int | np.integer):
+        raise TypeError(f"{owner}: axis must be an int, not {type(axis).__name__}")
+    (a,) = P._checked_axes(axis, len(shape), owner)
+    if 0 in shape:
+        return x
+    return x - np.max(raw(x), axis=a, keepdims=True)
 
 
 def softmax(x: Any, axis: int = -1) -> Any:
@@ -767,7 +776,10 @@ def softmax(x: Any, axis: int = -1) -> Any:
     array([[0.5 , 0.5 ],
            [0.25, 0.75]])
     """
-    e = P.exp(_shifted(x, axis))
+    shifted = _shifted(x, axis, "softmax")
+    if 0 in shape_of(shifted):
+        return shifted
+    e = P.exp(shifted)
     return e / P.sum(e, axis=axis, keepdims=True)
 
 
@@ -788,7 +800,9 @@ def log_softmax(x: Any, axis: int = -1) -> Any:
     >>> log_softmax(np.array([1000.0, -1000.0]))
     array([    0., -2000.])
     """
-    shifted = _shifted(x, axis)
+    shifted = _shifted(x, axis, "log_softmax")
+    if 0 in shape_of(shifted):
+        return shifted
     return shifted - P.log(P.sum(P.exp(shifted), axis=axis, keepdims=True))
 
 
@@ -845,7 +859,10 @@ def binary_cross_entropy_with_logits(
     ``t · softplus(-z) + (1 - t) · softplus(z)`` with ``softplus(z) = log(1 + e^z) =``
     :func:`logaddexp(0, z) <autodiff.logaddexp>`: finite and accurate for logits of any
     size (no ``σ(z)`` that rounds to 0 or 1 before the log), and its gradient is
-    exactly ``σ(z) - t``.
+    exactly ``σ(z) - t``. A target of exactly 0 or 1 keeps only its own term, so an
+    infinite logit gives the limit: loss 0 where it agrees with the target (``z = inf``,
+    ``t = 1``), ``inf`` where it does not, and the gradient ``σ(z) - t`` (PyTorch and JAX
+    give that gradient, but a nan loss where ``0 · inf`` appears).
 
     >>> import numpy as np
     >>> from autodiff import Variable
@@ -857,7 +874,17 @@ def binary_cross_entropy_with_logits(
     array([ 1. ,  0. , -0.5])
     """
     t = _match_target(input, target, "binary_cross_entropy_with_logits")
-    losses = t * P.logaddexp(0.0, -input) + (1.0 - t) * P.logaddexp(0.0, input)
+    if isinstance(t, Tracer):  # a traced target: the general formula
+        losses = t * P.logaddexp(0.0, -input) + (1.0 - t) * P.logaddexp(0.0, input)
+        return _reduce(losses, reduction, "binary_cross_entropy_with_logits")
+    labels = (t == 0.0) | (t == 1.0)
+    # Where t is 0 or 1 the loss is softplus(∓z): one term, no 0 · inf at z = ±inf.
+    hard = P.logaddexp(0.0, (1.0 - 2.0 * t) * input)
+    if np.all(labels):
+        losses = hard
+    else:
+        soft = t * P.logaddexp(0.0, -input) + (1.0 - t) * P.logaddexp(0.0, input)
+        losses = P.where(labels, hard, soft) if np.any(labels) else soft
     return _reduce(losses, reduction, "binary_cross_entropy_with_logits")
 
 
@@ -868,6 +895,9 @@ def cross_entropy(input: Any, target: Any, reduction: _Reduction = "mean") -> An
     ``(C,)`` for one sample), and ``target`` the class index of each sample, in
     ``0, ..., C-1``. The loss of a sample is ``-log_softmax(logits)[target]``, computed
     with the stable :func:`log_softmax`; its gradient is ``softmax(logits) - onehot``.
+    A logit of ``-inf`` (a masked class) is fine: the loss picks the target's log-
+    probability, so another class at ``-inf`` adds nothing (not ``0 · -inf``), as in
+    PyTorch and JAX.
 
     >>> import numpy as np
     >>> from autodiff import Variable
@@ -895,10 +925,9 @@ def cross_entropy(input: Any, target: Any, reduction: _Reduction = "mean") -> An
     n_classes = shape[-1]
     if np.any((classes < 0) | (classes >= n_classes)):
         raise ValueError(f"cross_entropy: class indices must lie in [0, {n_classes - 1}]")
-    onehot = np.zeros(shape)
-    np.put_along_axis(onehot, classes[..., None], 1.0, axis=-1)
-    losses = -P.sum(log_softmax(input, axis=-1) * onehot, axis=-1)
-    return _reduce(losses, reduction, "cross_entropy")
+    log_p = log_softmax(input, axis=-1)
+    picked = log_p[int(classes)] if len(shape) == 1 else log_p[np.arange(shape[0]), classes]
+    return _reduce(-picked, reduction, "cross_entropy")
 
 
 def hinge_loss(input: Any, target: Any, margin: float = 1.0, reduction: _Reduction = "mean") -> Any:
@@ -917,6 +946,8 @@ def hinge_loss(input: Any, target: Any, margin: float = 1.0, reduction: _Reducti
     >>> loss.backward(); s.grad  # doctest: +NUMBER
     array([ 0.   , -0.333, -0.333])
     """
+    if isinstance(margin, bool) or not isinstance(margin, int | float | np.integer | np.floating):
+        raise TypeError(f"hinge_loss: margin must be a real number, not {type(margin).__name__}")
     y = _match_target(input, target, "hinge_loss")
     if not isinstance(y, Tracer) and not np.all(np.abs(np.asarray(y)) == 1.0):
         raise ValueError("hinge_loss needs targets in {-1, +1}; for 0/1 labels pass 2 * y - 1")
