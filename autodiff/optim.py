@@ -201,9 +201,14 @@ class SGD(Optimizer):
         Use Nesterov momentum (needs ``momentum > 0`` and ``dampening = 0``): ``True``
         or ``False``.
 
-    Every number must be a finite real number (an ``int``, a ``float`` or a NumPy
-    number); a string, a bool, NaN or infinity is refused, with a ``TypeError`` for the
-    wrong kind of value and a ``ValueError`` for a value out of range.
+    Raises
+    ------
+    TypeError
+        For ``params`` that are not an iterable of Variables, and for a setting of the
+        wrong kind: every number must be a finite real number (an ``int``, a ``float``
+        or a NumPy number), not a string or a bool.
+    ValueError
+        For a setting out of its range, NaN or infinite.
 
     Examples
     --------
@@ -292,7 +297,13 @@ class Adam(Optimizer):
         The L2 penalty factor, ``>= 0`` (added to the gradient, as in ``Adam``; not
         the decoupled decay of ``AdamW``).
 
-    Every number must be a finite real number, as for :class:`SGD`.
+    Raises
+    ------
+    TypeError
+        For ``params`` that are not an iterable of Variables, and for a setting of the
+        wrong kind, as for :class:`SGD`.
+    ValueError
+        For a setting out of its range, NaN or infinite.
 
     Examples
     --------
