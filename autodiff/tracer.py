@@ -427,8 +427,35 @@ class Tracer:
     def __array__(self, dtype: Any = None, copy: Any = None) -> NoReturn:
         raise TypeError(
             f"a {type(self).__name__} cannot be converted to a NumPy array without losing "
-            "its derivative; use its .value, or a NumPy function that autodiff supports"
+            "its derivative. To join traced values into one array, use autodiff.stack "
+            "(and autodiff.sum, not numpy.sum, on a list); for plain numbers on purpose, "
+            "use .value"
         )
+
+    # PyTorch's and micrograd's names, which a learner tries first: say what to use.
+    _OTHER_NAMES: ClassVar[dict[str, str]] = {
+        "data": ".value (the number or array; set it on a parameter to update it)",
+        "item": ".value (a plain float for a scalar)",
+        "numpy": ".value (the float64 array)",
+        "tolist": ".value.tolist()",
+        "detach": ".value, a plain number or array with no derivative",
+        "requires_grad": "nothing: every Variable is differentiated, and plain numbers "
+        "and arrays are constants",
+        "grad_fn": ".op (the name of the operation) and .parents",
+        "retain_grad": "nothing: backward() fills .grad on every node",
+    }
+
+    if not TYPE_CHECKING:  # hidden from type checkers, which still flag unknown names
+
+        def __getattr__(self, name: str) -> Any:
+            # Only reached for a name that is not found: normal attribute access pays nothing.
+            other = Tracer._OTHER_NAMES.get(name)
+            if other is None:
+                raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r} (it is PyTorch's "
+                f"name); use {other}"
+            )
 
     def __array_ufunc__(self, ufunc: np.ufunc, method: str, *inputs: Any, **kwargs: Any) -> Any:
         fn = _numpy_tables()[0].get(ufunc)

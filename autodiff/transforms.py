@@ -302,7 +302,9 @@ def vjp(f: Function, *primals: Any) -> tuple[Any, Callable[[Any], tuple[Any, ...
     _check_function(f, "vjp")
     level = _open()
     try:
-        leaves = [Variable._leaf(p, level, f"vjp: primal {i}") for i, p in enumerate(primals)]
+        leaves = [
+            Variable._leaf(p, level, f"vjp: primal {i}", copy=True) for i, p in enumerate(primals)
+        ]
         out = _one_output(f(*leaves), "vjp")
     finally:
         _close(level)

@@ -8,7 +8,7 @@ import numpy as np
 
 from autodiff import primitives as P
 from autodiff.graph import backpropagate, changed, new_id
-from autodiff.tracer import _NO_PARAMS, Tracer, as_value, shape_of
+from autodiff.tracer import _NO_PARAMS, LIVE_LEVELS, Tracer, as_value, check_live, shape_of
 
 if TYPE_CHECKING:
     from autodiff._types import Operand
@@ -20,8 +20,16 @@ def _own_value(value: Any, owner: str) -> Any:
     """``value`` checked, and if it is an array, one that the Variable owns.
 
     The caller's array is copied (as ``torch.tensor`` copies), so an optimiser step,
-    which updates a parameter's array in place, never changes the caller's data.
+    which updates a parameter's array in place, never changes the caller's data. A
+    Variable made by hand is refused: ``p.value = p - lr * p.grad`` (with ``.value``
+    missing on the right) would nest one graph inside another.
     """
+    if value.__class__ is Variable and value.level == 0:
+        raise TypeError(
+            f"{owner} got a Variable ({value.name}): a Variable holds a number or an array. "
+            f"Use its .value for the number (for example `p.value = p.value - lr * p.grad`), "
+            "or use the Variable itself in your computation"
+        )
     v = as_value(value, owner)
     if v.__class__ is np.ndarray and (v is value or v.base is not None):
         v = v.copy()
@@ -84,13 +92,19 @@ class Variable(Tracer):
         self._more: tuple[tuple[Any, ...], dict[str, Any]] | None = None
 
     @classmethod
-    def _leaf(cls, value: Any, level: int, owner: str = "an input") -> Variable:
+    def _leaf(
+        cls, value: Any, level: int, owner: str = "an input", *, copy: bool = False
+    ) -> Variable:
         """An input at a transform's own level.
 
-        Its value is the caller's argument itself, not a copy: a transform never
-        changes its inputs, and it keeps no reference to them once it returns.
+        Its value is the caller's argument itself unless ``copy``: a transform never
+        changes its inputs, and ``grad`` is done with them when it returns. ``vjp``
+        copies, since its pullback runs later and the caller may change the array.
         """
-        return _node(None, as_value(value, owner), level, None, None)
+        v = as_value(value, owner)
+        if copy and v is value and v.__class__ is np.ndarray:
+            v = v.copy()
+        return _node(None, v, level, None, None)
 
     @property
     def value(self) -> Any:
@@ -101,6 +115,8 @@ class Variable(Tracer):
         does: ``p.value -= lr * p.grad``. A graph recorded before the change still
         refers to the old value, so calling ``backward()`` on it afterwards raises an
         error instead of mixing old and new values; compute the output again first.
+        (A change made through an index, ``p.value[0] = 5.0``, cannot be noticed: set
+        the value as a whole.)
 
         >>> w = Variable(1.0)
         >>> w.value = 0.5; w.value
@@ -189,6 +205,16 @@ class Variable(Tracer):
         changes, and on ``model.weight`` it turns the weight into a node whose graph grows
         at every step.
         """
+        if self.level == 0 and self._prim is not None and self._grad is not None:
+            raise TypeError(
+                f"{self.name} {symbol}= ... after backward(): {self.name} is not an input "
+                f"but the result of an operation ({self.op}), so updating it like a "
+                "parameter would add to its graph at every step, and each backward() would "
+                "walk the whole history. Make the parameter a Variable of its own, for "
+                "example `w = Variable(np.random.randn(3) * 0.01)` instead of "
+                "`Variable(np.random.randn(3)) * 0.01`, and update it with "
+                "`w.value -= lr * w.grad`"
+            )
         if self._prim is None and self.level == 0:
             raise TypeError(
                 f"{self.name} {symbol}= ...: in-place arithmetic on a Variable made by hand "
@@ -280,6 +306,15 @@ class Variable(Tracer):
             return np.zeros(shape) if shape else 0.0
         return self._grad
 
+    @grad.setter
+    def grad(self, value: Any) -> None:
+        if value is not None:
+            raise TypeError(
+                "Variable.grad is computed by backward(); reset it with zero_grad() (or "
+                "`p.grad = None`), and change a parameter through its .value"
+            )
+        self._grad = None
+
     def zero_grad(self) -> None:
         """Reset :attr:`grad` to zero.
 
@@ -321,12 +356,14 @@ class Variable(Tracer):
                 )
             seed: Any = np.ones(shape) if shape else 1.0
         else:
-            seed = as_value(gradient, "backward() gradient")
+            seed = _own_value(gradient, "backward() gradient")  # stored as self.grad
             if shape_of(seed) != shape:
                 raise ValueError(
                     f"backward(): the gradient has shape {shape_of(seed)} but the output "
                     f"has shape {shape}"
                 )
+        if self.level not in LIVE_LEVELS:
+            check_live(self)  # its graph belonged to a transform call that has returned
         backpropagate(self, seed, store=True)
 
     def __repr__(self) -> str:

@@ -560,3 +560,91 @@ def test_a_graph_recorded_before_the_perceptron_rule_is_stale() -> None:
     assert p.perceptron_rule(X, y) > 0
     with pytest.raises(RuntimeError, match=r"'weight'.* changed"):
         loss.backward()
+
+
+# -- 12. found by red-teaming: the remaining ways to a silent wrong number ---------------
+
+
+def test_a_pullback_keeps_its_own_copy_of_the_primals() -> None:
+    x = np.array([1.0, 2.0])
+    _, pullback = ad.vjp(lambda v: v * v, x)
+    x[:] = 100.0  # the caller reuses its buffer before pulling back
+    assert_allclose(pullback(np.ones(2))[0], [2.0, 4.0])
+
+
+def test_a_variable_cannot_hold_a_variable_made_by_hand() -> None:
+    p = Variable(2.0, name="p")
+    (p * p).backward()
+    with pytest.raises(
+        TypeError, match=r"Variable\.value got a Variable \(v\d+\).*p\.value = p\.value"
+    ):
+        p.value = p - 0.1 * p.grad
+    with pytest.raises(TypeError, match=r"^Variable got a Variable"):
+        Variable(p * 3.0)
+    assert p.value == 2.0
+    assert Variable(ad.Dual(2.0, 1.0)).value == ad.Dual(2.0, 1.0)  # nesting modes is fine
+
+
+def test_updating_a_computed_parameter_after_backward_is_refused() -> None:
+    rng = np.random.default_rng(0)
+    w = Variable(rng.standard_normal(3)) * 0.01  # a node, not a parameter
+    w.name = "w"
+    x = np.ones(3)
+    ad.sum(w * x).backward()
+    with pytest.raises(
+        TypeError, match=r"^w -= \.\.\. after backward\(\): w is not an input .*\(mul\)"
+    ):
+        w -= 0.1 * w.grad
+    total = w * 1.0  # before any backward, accumulating into a node is fine
+    total += w
+    assert_allclose(total.value, 2 * w.value)
+
+
+def test_backward_through_a_leaked_intermediate_is_refused() -> None:
+    kept: list[Any] = []
+
+    def f(x: Any) -> Any:
+        kept.append(x * x)
+        return ad.sin(kept[0])
+
+    ad.grad(f)(3.0)
+    with pytest.raises(TypeError, match="escaped"):
+        (kept[0] * 2.0).backward()
+
+
+def test_backward_keeps_its_own_copy_of_the_seed() -> None:
+    y = Variable(np.ones(2)) * 2.0
+    seed = np.array([1.0, 1.0])
+    y.backward(seed)
+    seed[:] = 7.0
+    assert_allclose(y.grad, [1.0, 1.0])
+
+
+def test_a_list_of_traced_values_points_to_stack() -> None:
+    a, b = Variable(1.0), Variable(2.0)
+    with pytest.raises(TypeError, match=r"autodiff\.stack"):
+        np.array([a, b])
+    assert_allclose(ad.stack([a, b]).value, [1.0, 2.0])
+
+
+def test_grad_can_be_reset_but_not_set() -> None:
+    p = Variable(2.0)
+    (p * p).backward()
+    p.grad = None  # PyTorch's way to reset
+    assert p.grad == 0.0
+    with pytest.raises(TypeError, match=r"zero_grad\(\)"):
+        p.grad = 0.0
+
+
+@pytest.mark.parametrize(
+    ("name", "hint"),
+    [("data", r"\.value"), ("item", r"\.value"), ("numpy", r"\.value"), ("grad_fn", r"\.op")],
+)
+def test_pytorch_names_say_what_to_use(name: str, hint: str) -> None:
+    with pytest.raises(
+        AttributeError, match=rf"no attribute '{name}' \(it is PyTorch's name\); use {hint}"
+    ):
+        getattr(Variable(1.0), name)  # type checkers flag these names: only at run time
+    with pytest.raises(AttributeError, match=r"^'Dual' object has no attribute 'nothing'$"):
+        _ = ad.Dual(1.0).nothing  # type: ignore[attr-defined]
+    assert Variable(1.0).name.startswith("v")  # an unnamed node still has a default name
