@@ -125,6 +125,7 @@ class Optimizer:
 
     def __init__(self, params: Iterable[Variable]) -> None:
         self.params: list[Variable] = _params(params, type(self).__name__)
+        self._shapes = [np.shape(p.value) for p in self.params]  # what the state fits
 
     def zero_grad(self) -> None:
         """Reset the gradient of every parameter (call it before each ``backward``).
@@ -145,12 +146,18 @@ class Optimizer:
         """Update every parameter from its gradient (each optimiser defines it)."""
         raise NotImplementedError(f"{type(self).__name__} does not define step()")
 
-    @staticmethod
-    def _gradient(p: Variable) -> _Array | None:
+    def _gradient(self, i: int, p: Variable) -> _Array | None:
         """A float64 copy of ``p.grad``, or ``None`` if no gradient reached ``p``."""
         if p._grad is None:
             return None
-        return np.array(p._grad, dtype=np.float64)
+        g = np.array(p._grad, dtype=np.float64)
+        if g.shape != self._shapes[i]:
+            raise ValueError(
+                f"{type(self).__name__}: parameter {i} ({p.name}) now has shape {g.shape}, "
+                f"but had shape {self._shapes[i]} when the optimiser was made, so its state "
+                "no longer fits; make a new optimiser after changing a parameter's shape"
+            )
+        return g
 
     @staticmethod
     def _subtract(p: Variable, delta: _Array) -> None:
@@ -255,7 +262,7 @@ class SGD(Optimizer):
     def step(self) -> None:
         """Apply one update to every parameter that has a gradient."""
         for i, p in enumerate(self.params):
-            g = self._gradient(p)
+            g = self._gradient(i, p)
             if g is None:
                 continue
             if self.weight_decay != 0:
@@ -353,7 +360,7 @@ class Adam(Optimizer):
         """Apply one update to every parameter that has a gradient."""
         beta1, beta2 = self.betas
         for i, p in enumerate(self.params):
-            g = self._gradient(p)
+            g = self._gradient(i, p)
             if g is None:
                 continue
             if self.weight_decay != 0:

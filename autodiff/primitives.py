@@ -1238,8 +1238,20 @@ def reshape(x: Any, shape: int | tuple[int, ...]) -> Any:
     array([[0., 1.],
            [2., 3.]])
     """
-    shape = (shape,) if isinstance(shape, int) else tuple(shape)
-    return apply(reshape_p, x, shape=shape)
+    return apply(reshape_p, x, shape=_shape_argument(shape, "reshape"))
+
+
+def _shape_argument(shape: Any, who: str) -> tuple[int, ...]:
+    """A shape given as an int or a sequence of ints, as a tuple (the rules pass tuples)."""
+    if shape.__class__ is tuple:
+        return shape
+    if isinstance(shape, int | np.integer) and not isinstance(shape, bool):
+        return (int(shape),)
+    if isinstance(shape, Sequence | np.ndarray) and not isinstance(shape, str):
+        items = list(shape)
+        if all(isinstance(n, int | np.integer) and not isinstance(n, bool) for n in items):
+            return tuple(int(n) for n in items)
+    raise TypeError(f"{who}: shape must be an int or a tuple of ints, not {shape!r}")
 
 
 def transpose(x: Any, axes: Sequence[int] | None = None) -> Any:
@@ -1273,13 +1285,15 @@ def transpose(x: Any, axes: Sequence[int] | None = None) -> Any:
     return apply(transpose_p, x, axes=perm)
 
 
-def broadcast_to(x: Any, shape: tuple[int, ...]) -> Any:
+def broadcast_to(x: Any, shape: int | tuple[int, ...]) -> Any:
     """Broadcast ``x`` to ``shape``; the gradient is summed back.
 
     >>> broadcast_to(2.0, (3,))
     array([2., 2., 2.])
+    >>> broadcast_to(2.0, 2)  # an int is a 1-D shape, as in NumPy
+    array([2., 2.])
     """
-    return apply(broadcast_to_p, x, shape=tuple(shape))
+    return apply(broadcast_to_p, x, shape=_shape_argument(shape, "broadcast_to"))
 
 
 def stack(arrays: Sequence[Any], axis: int = 0) -> Any:

@@ -427,9 +427,9 @@ class Tracer:
     def __array__(self, dtype: Any = None, copy: Any = None) -> NoReturn:
         raise TypeError(
             f"a {type(self).__name__} cannot be converted to a NumPy array without losing "
-            "its derivative. To join traced values into one array, use autodiff.stack "
-            "(and autodiff.sum, not numpy.sum, on a list); for plain numbers on purpose, "
-            "use .value"
+            "its derivative. To join traced values into one array, use "
+            "autodiff.stack(values) (then sum that, or use Python's built-in sum on the "
+            "list); for plain numbers on purpose, use .value"
         )
 
     # PyTorch's and micrograd's names, which a learner tries first: say what to use.

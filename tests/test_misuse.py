@@ -648,3 +648,29 @@ def test_pytorch_names_say_what_to_use(name: str, hint: str) -> None:
     with pytest.raises(AttributeError, match=r"^'Dual' object has no attribute 'nothing'$"):
         _ = ad.Dual(1.0).nothing  # type: ignore[attr-defined]
     assert Variable(1.0).name.startswith("v")  # an unnamed node still has a default name
+
+
+@pytest.mark.parametrize("make", [lambda w: optim.SGD([w], lr=0.1, momentum=0.9), optim.Adam])
+def test_an_optimiser_refuses_a_parameter_whose_shape_changed(
+    make: Callable[[Variable], optim.Optimizer],
+) -> None:
+    w = Variable(np.ones(2), name="w")
+    opt = make(w) if make is not optim.Adam else optim.Adam([w])
+    ad.sum(w * w).backward()
+    opt.step()
+    w.value = np.ones(3)
+    w.zero_grad()
+    ad.sum(w * w).backward()
+    with pytest.raises(ValueError, match=r"parameter 0 \(w\) now has shape \(3,\).*new optimiser"):
+        opt.step()
+
+
+def test_shapes_may_be_given_as_an_int_and_are_checked() -> None:
+    assert_allclose(ad.broadcast_to(Variable(2.0), 2).value, [2.0, 2.0])
+    assert ad.reshape(Variable(np.ones((2, 2))), 4).shape == (4,)
+    with pytest.raises(
+        TypeError, match=r"^reshape: shape must be an int or a tuple of ints, not 'a'"
+    ):
+        Variable(np.ones(4)).reshape("a")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"^broadcast_to: shape must be"):
+        ad.broadcast_to(Variable(1.0), 2.5)  # type: ignore[arg-type]
