@@ -261,6 +261,11 @@ def trace_table(
 ) -> TraceTable:
     """The evaluation trace of ``f`` at ``args``, as in Baydin et al. (2018).
 
+    A wrong argument raises a ``TypeError`` (``f`` not a function, a ``mode`` or ``wrt``
+    of the wrong type, a number of arguments that ``f`` cannot take, ``f`` returning
+    ``None``) or a ``ValueError`` (an unknown mode, ``wrt`` out of range, an output that
+    does not depend on the inputs).
+
     Parameters
     ----------
     f:
@@ -276,15 +281,6 @@ def trace_table(
         Forward mode: the index of the argument to differentiate, an ``int`` (negative
         counts from the end). Reverse mode has no use for it (every input gets its
         adjoint), so any value but 0 is refused there.
-
-    Raises
-    ------
-    TypeError
-        For ``f`` not a function, a ``mode`` or ``wrt`` of the wrong type, a number of
-        arguments that ``f`` cannot take, or ``f`` returning ``None``.
-    ValueError
-        For an unknown mode, ``wrt`` out of range, or an output that does not depend on
-        the inputs.
 
     Examples
     --------
