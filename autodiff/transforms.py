@@ -78,7 +78,7 @@ def _split_aux(out: Any, who: str) -> tuple[Any, Any]:
         got = (
             f"a {type(out).__name__} of {len(out)}"
             if isinstance(out, tuple | list)
-            else type(out).__name__
+            else f"one {type(out).__name__}"
         )
         raise TypeError(
             f"{who}(f, has_aux=True) needs f to return a pair (loss, aux), but it returned "
@@ -239,18 +239,22 @@ def _value_and_grad(
         level = _open()
         try:
             inputs = list(args)
-            trees: dict[int, tuple[list[Variable], tree.TreeDef]] = {}
-            for i in nums:
-                if i in trees:  # a repeated argnum gets the same leaves
-                    continue
-                a = args[i]
-                if not _is_tree(a):  # the fast path: no pytree work
-                    leaf = Variable._leaf(a, level, f"{who}: argument {i}")
-                    trees[i] = [leaf], _LEAF
-                    inputs[i] = leaf
-                else:
-                    trees[i] = _leaves_of(a, level, who, _arg_name(f, i))
+            trees: dict[int, tuple[list[Variable], tree.TreeDef]] | None = None
+            if len(nums) == 1 and args[nums[0]].__class__ in _LEAF_CLASSES:
+                # the fast path, one float or array: no pytree work at all
+                leaf = Variable._leaf(args[nums[0]], level, f"{who}: argument {nums[0]}")
+                inputs[nums[0]] = leaf
+                leaves = [leaf]
+            else:
+                trees = {}
+                for i in nums:
+                    if i in trees:  # a repeated argnum gets the same leaves
+                        continue
+                    a = args[i]
+                    name = _arg_name(f, i) if _is_tree(a) else f"argument {i}"
+                    trees[i] = _leaves_of(a, level, who, name)
                     inputs[i] = tree.tree_unflatten(trees[i][1], trees[i][0])
+                leaves = [v for vs, _ in trees.values() for v in vs]
             out, aux = f(*inputs, **kwargs), None
             if has_aux:
                 out, aux = _split_aux(out, who)
@@ -262,13 +266,15 @@ def _value_and_grad(
                     f"shape {shape}; use jacobian or vjp for other outputs"
                 )
             seed = np.ones(shape) if shape else 1.0
-            leaves = [v for vs, _ in trees.values() for v in vs]
-            by_arg = _regroup(trees, _gradients(out, level, seed, leaves, consume=True))
+            grads = _gradients(out, level, seed, leaves, consume=True)
             value = _primal_of(out, level)
             if has_aux:
                 value = (value, _strip(aux, level))
         finally:
             _close(level)
+        if trees is None:
+            return value, grads[0] if isinstance(argnums, int) else (grads[0],)
+        by_arg = _regroup(trees, grads)
         if isinstance(argnums, int):
             return value, by_arg[nums[0]]
         return value, tuple(by_arg[i] for i in nums)
@@ -277,7 +283,10 @@ def _value_and_grad(
 
 
 def _leaves_of(arg: Any, level: int, who: str, name: str) -> tuple[list[Variable], tree.TreeDef]:
-    """The leaves of a pytree argument, as inputs at ``level``, and its structure."""
+    """The leaves of an argument (a pytree, or a single leaf), as inputs at ``level``,
+    and its structure."""
+    if not _is_tree(arg):
+        return [Variable._leaf(arg, level, f"{who}: {name}")], _LEAF
     values, treedef = tree.flatten(arg, name, who)
     paths = treedef.paths()
     return [
@@ -518,13 +527,9 @@ def vjp(f: Function, *primals: Any, **kwargs: Any) -> tuple[Any, Callable[[Any],
         inputs = list(primals)
         trees: dict[int, tuple[list[Variable], tree.TreeDef]] = {}
         for i, p in enumerate(primals):
-            if not _is_tree(p):
-                leaf = Variable._leaf(p, level, f"vjp: primal {i}")
-                trees[i] = [leaf], _LEAF
-                inputs[i] = leaf
-            else:
-                trees[i] = _leaves_of(p, level, "vjp", f"primal {i}")
-                inputs[i] = tree.tree_unflatten(trees[i][1], trees[i][0])
+            trees[i] = _leaves_of(p, level, "vjp", f"primal {i}")
+            vs, treedef = trees[i]
+            inputs[i] = vs[0] if treedef is _LEAF else tree.tree_unflatten(treedef, vs)
         outs, out_def = _output_tree(f(*inputs, **kwargs), "vjp")
     finally:
         _close(level)
