@@ -45,6 +45,9 @@ def _plain(x: Any) -> Any:
 #: path of every transform (a float or an array costs no pytree work at all).
 _LEAF_CLASSES = frozenset({float, int, np.ndarray, np.float64, Variable, Dual})
 
+#: The structure of a single leaf (an argument or output that is no container).
+_LEAF = tree.leaf_def()
+
 
 def _is_tree(arg: Any) -> bool:
     """Whether an argument is a container (a float or an array is known at once not to
@@ -57,9 +60,6 @@ def _flatten_arg(arg: Any, who: str, name: str) -> tuple[list[Any], tree.TreeDef
     if _is_tree(arg):
         return tree.flatten(arg, name, who)
     return [arg], _LEAF
-
-
-_LEAF = tree.leaf_def()
 
 
 def _output_tree(out: Any, who: str) -> tuple[list[Any], tree.TreeDef]:

@@ -14,7 +14,7 @@ This module takes a tree apart into its *leaves* and its *structure* (a
   tree, such as ``params['layers'][1]['W']``.
 - **Dict order**: as in JAX, a dict's leaves come in the order of its *sorted* keys,
   so two dicts with the same keys have the same structure however they were built,
-  and :func:`tree_unflatten` builds dicts with sorted keys.
+  and :func:`~autodiff.tree_unflatten` builds dicts with sorted keys.
 - **None** is not a container here (JAX treats it as an empty subtree): inside a tree
   of values to differentiate it is almost always a mistake (a layer's missing bias, a
   function that forgot to ``return``), so it is refused as a leaf. Leave the entry
@@ -237,15 +237,15 @@ def tree_flatten(tree: Any) -> tuple[list[Any], TreeDef]:
 
 
 def flatten(tree: Any, name: str = "tree", who: str = "") -> tuple[list[Any], TreeDef]:
-    """:func:`tree_flatten`, naming the tree ``name`` (``params``) and the function that
-    needs it ``who`` (``grad``) in errors."""
+    """:func:`~autodiff.tree_flatten`, naming the tree ``name`` (``params``) and the
+    function that needs it ``who`` (``grad``) in errors."""
     leaves: list[Any] = []
     treedef = _flatten(tree, leaves, "", name, who)
     return leaves, treedef
 
 
 def tree_leaves(tree: Any) -> list[Any]:
-    """The leaves of ``tree``, in the order of :func:`tree_flatten`.
+    """The leaves of ``tree``, in the order of :func:`~autodiff.tree_flatten`.
 
     >>> tree_leaves([1.0, {"b": 3.0, "a": 2.0}])
     [1.0, 2.0, 3.0]
@@ -255,7 +255,8 @@ def tree_leaves(tree: Any) -> list[Any]:
 
 def tree_unflatten(treedef: TreeDef, leaves: Any) -> Any:
     """The tree of structure ``treedef`` with these leaves, in the order of
-    :func:`tree_flatten`. The leaves may be anything, one per leaf of ``treedef``.
+    :func:`~autodiff.tree_flatten`. The leaves may be anything, one per leaf of
+    ``treedef``.
 
     >>> _, treedef = tree_flatten({"W": np.ones(2), "b": 0.0})
     >>> tree_unflatten(treedef, ["dW", "db"])
