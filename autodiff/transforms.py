@@ -55,13 +55,6 @@ def _is_tree(arg: Any) -> bool:
     return arg.__class__ not in _LEAF_CLASSES and isinstance(arg, dict | list | tuple)
 
 
-def _flatten_arg(arg: Any, who: str, name: str) -> tuple[list[Any], tree.TreeDef]:
-    """The leaves and structure of one argument (a float or an array: itself, at once)."""
-    if _is_tree(arg):
-        return tree.flatten(arg, name, who)
-    return [arg], _LEAF
-
-
 def _output_tree(out: Any, who: str) -> tuple[list[Any], tree.TreeDef]:
     """The leaves and structure of a function's output, each leaf checked as
     :func:`_one_output` checks a single output (for the transforms whose output may
@@ -627,28 +620,39 @@ def _jacobian(
         nums = _argnums(argnums, len(args), who)
         trees: dict[int, tuple[list[Any], tree.TreeDef]] = {}
         for i in nums:
-            if i not in trees:  # a repeated argnum is differentiated once
-                values, treedef = _flatten_arg(args[i], who, _arg_name(f, i))
-                names = (
-                    [f"argument {i}"]
-                    if treedef is _LEAF
-                    else [_arg_name(f, i) + path for path in treedef.paths()]
-                )
-                trees[i] = (
-                    [as_value(v, f"{who}: {name}") for v, name in zip(values, names, strict=True)],
-                    treedef,
-                )
+            if i in trees:  # a repeated argnum is differentiated once
+                continue
+            a = args[i]
+            if not _is_tree(a):
+                trees[i] = [as_value(a, f"{who}: argument {i}")], _LEAF
+                continue
+            name = _arg_name(f, i)
+            values, treedef = tree.flatten(a, name, who)
+            paths = treedef.paths()
+            trees[i] = (
+                [as_value(v, f"{who}: {name}{p}") for v, p in zip(values, paths, strict=True)],
+                treedef,
+            )
         flat = [v for vs, _ in trees.values() for v in vs]
+        plain = all(treedef is _LEAF for _, treedef in trees.values())  # no pytree
         out_defs: list[tree.TreeDef] = []
 
         def flat_f(*leaves: Any) -> list[Any]:
             """``f`` as a function of the differentiated leaves, returning its output's."""
             full = list(args)
-            for i, rebuilt in _regroup(trees, leaves).items():
-                full[i] = rebuilt
-            outs, out_def = _output_tree(f(*full, **kwargs), who)
-            out_defs.append(out_def)
-            return outs
+            if plain:
+                for i, leaf in zip(trees, leaves, strict=True):
+                    full[i] = leaf
+            else:
+                for i, rebuilt in _regroup(trees, leaves).items():
+                    full[i] = rebuilt
+            out = f(*full, **kwargs)
+            if isinstance(out, dict | list | tuple):
+                outs, out_def = _output_tree(out, who)
+                out_defs.append(out_def)
+                return outs
+            out_defs.append(_LEAF)
+            return [_one_output(out, who)]
 
         if mode == "forward":
             columns = [_jacobian_forward(flat_f, flat, k, chunk_size) for k in range(len(flat))]
@@ -658,6 +662,11 @@ def _jacobian(
         else:
             rows = _jacobian_reverse(flat_f, flat, chunk_size)
         out_def = out_defs[-1]
+        if plain and out_def is _LEAF:  # no pytree in or out
+            if isinstance(argnums, int):
+                return rows[0][0]
+            order = list(trees)
+            return tuple(rows[0][order.index(i)] for i in nums)
         jacs = []
         for row in rows:  # one per output leaf: its blocks, one per input leaf
             by_arg = _regroup(trees, row)

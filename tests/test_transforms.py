@@ -1095,3 +1095,15 @@ def test_a_list_argument_is_a_container_not_an_array() -> None:
     with pytest.raises(TypeError):
         ad.grad(lambda x: ad.sum(x * x))([1.0, 2.0])
     assert_allclose(ad.grad(lambda x: ad.sum(x * x))(np.array([1.0, 2.0])), [2.0, 4.0])
+
+
+@pytest.mark.parametrize("mode", ["forward", "reverse"])
+def test_jacobian_with_repeated_argnums(mode: Literal["forward", "reverse"]) -> None:
+    x, y = np.array([1.0, 2.0]), 3.0
+    jx, jx2, jy = ad.jacobian(lambda x, y: x * y, mode=mode, argnums=(0, 0, 1))(x, y)
+    assert_allclose(jx, 3.0 * np.eye(2), rtol=0)
+    assert_allclose(jx2, jx, rtol=0)
+    assert_allclose(jy, x, rtol=0)
+    jp, jq = ad.jacobian(lambda p: p["a"] * y, mode=mode, argnums=(0, 0))({"a": x})
+    assert_allclose(jp["a"], 3.0 * np.eye(2), rtol=0)
+    assert_allclose(jq["a"], jp["a"], rtol=0)
