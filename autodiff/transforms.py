@@ -499,8 +499,9 @@ def vjp(f: Function, *primals: Any, **kwargs: Any) -> tuple[Any, Callable[[Any],
     The pullback returns one cotangent per primal and may be called many times (the
     graph is recorded once). A primal may be a pytree (see :mod:`autodiff.tree`): its
     cotangent has the same structure. So may the output: the pullback then takes a
-    cotangent of the output's structure (a tuple for a tuple output). Keyword
-    arguments are passed on to ``f`` and never differentiated.
+    cotangent of the output's structure (a tuple for a tuple output), and walks the
+    graph once per output leaf that depends on the primals. Keyword arguments are
+    passed on to ``f`` and never differentiated.
 
     Examples
     --------
@@ -619,13 +620,18 @@ def _jacobian(
     def jacobian_f(*args: Any, **kwargs: Any) -> Any:
         nums = _argnums(argnums, len(args), who)
         trees: dict[int, tuple[list[Any], tree.TreeDef]] = {}
+        flat = []
+        plain = True  # no pytree: every argument is one leaf
         for i in nums:
             if i in trees:  # a repeated argnum is differentiated once
                 continue
             a = args[i]
-            if not _is_tree(a):
-                trees[i] = [as_value(a, f"{who}: argument {i}")], _LEAF
+            if a.__class__ in _LEAF_CLASSES or not isinstance(a, dict | list | tuple):
+                leaf = as_value(a, f"{who}: argument {i}")
+                trees[i] = [leaf], _LEAF
+                flat.append(leaf)
                 continue
+            plain = False
             name = _arg_name(f, i)
             values, treedef = tree.flatten(a, name, who)
             paths = treedef.paths()
@@ -633,8 +639,7 @@ def _jacobian(
                 [as_value(v, f"{who}: {name}{p}") for v, p in zip(values, paths, strict=True)],
                 treedef,
             )
-        flat = [v for vs, _ in trees.values() for v in vs]
-        plain = all(treedef is _LEAF for _, treedef in trees.values())  # no pytree
+            flat.extend(trees[i][0])
         out_defs: list[tree.TreeDef] = []
 
         def flat_f(*leaves: Any) -> list[Any]:
