@@ -3,7 +3,8 @@
 Forward mode carries derivatives along with values in :class:`Dual` numbers; reverse
 mode records a graph of :class:`Variable` nodes and walks it backwards. Both run on one
 table of primitives (:mod:`autodiff.primitives`), and the transforms (:func:`grad`,
-:func:`jvp`, :func:`vjp`, :func:`jacobian`, :func:`hessian`) build on them.
+:func:`jvp`, :func:`vjp`, :func:`jacobian`, :func:`hessian`) build on them, and take
+containers of arrays (pytrees, :mod:`autodiff.tree`) as well as arrays.
 :mod:`autodiff.nn`, :mod:`autodiff.optim` and :mod:`autodiff.datasets` train neural
 networks with reverse mode.
 
@@ -14,7 +15,7 @@ networks with reverse mode.
 
 from importlib.metadata import PackageNotFoundError, version
 
-from autodiff import datasets, nn, optim
+from autodiff import datasets, nn, optim, tree
 from autodiff.draw import draw
 from autodiff.dual import Dual
 from autodiff.graph import topological_order
@@ -46,6 +47,7 @@ from autodiff.testing import check_grad
 from autodiff.trace import TraceTable, trace_table
 from autodiff.tracer import Tracer
 from autodiff.transforms import derivative, grad, hessian, jacobian, jvp, value_and_grad, vjp
+from autodiff.tree import tree_flatten, tree_map, tree_unflatten
 from autodiff.variable import Variable
 
 try:
@@ -92,6 +94,10 @@ __all__ = [
     "topological_order",
     "trace_table",
     "transpose",
+    "tree",
+    "tree_flatten",
+    "tree_map",
+    "tree_unflatten",
     "value_and_grad",
     "vjp",
     "where",

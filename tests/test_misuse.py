@@ -35,7 +35,6 @@ TRANSFORMS: list[tuple[str, Callable[[Callable[..., Any]], Any]]] = [
 
 NOT_NUMBERS: list[tuple[Callable[[Any], Any], str]] = [
     (lambda x: None, r"returned NoneType \(did you forget `return`\?\)"),
-    (lambda x: {"loss": x}, "returned dict$"),
     (lambda x: "loss", "returned str$"),
     (lambda x: (x for _ in range(2)), "returned generator$"),
 ]
@@ -48,6 +47,32 @@ def test_a_function_that_returns_no_number_is_refused_by_name(
 ) -> None:
     with pytest.raises(TypeError, match=rf"^{who} needs a function that returns .* {what}"):
         call(f)
+
+
+# A container output is legal for jvp, vjp and jacobian (a tree of tangents, cotangents,
+# Jacobians); the transforms that differentiate one scalar output still refuse it, and
+# grad points to has_aux for the (loss, aux) pattern.
+SCALAR_TRANSFORMS = [
+    (who, call) for who, call in TRANSFORMS if who not in ("jvp", "vjp", "jacobian")
+]
+
+
+@pytest.mark.parametrize(("who", "call"), SCALAR_TRANSFORMS)
+@pytest.mark.parametrize(
+    ("f", "what"),
+    [
+        (lambda x: {"loss": x}, r"a dict with keys \['loss'\]"),
+        (lambda x: (x, {"aux": 1.0}), "a tuple of 2"),
+    ],
+)
+def test_a_container_output_is_refused_where_one_output_is_needed(
+    who: str, call: Callable[[Callable[..., Any]], Any], f: Callable[[Any], Any], what: str
+) -> None:
+    with pytest.raises(TypeError, match=rf"^{who} needs a function that returns one .* not {what}"):
+        call(f)
+    if who in ("grad", "value_and_grad"):
+        with pytest.raises(TypeError, match=rf"use {who}\(f, has_aux=True\)"):
+            call(f)
 
 
 def test_a_complex_output_is_refused() -> None:

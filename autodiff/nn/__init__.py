@@ -216,6 +216,40 @@ class Module:
             else:
                 member._collect(f"{prefix}{name}.", out, seen)
 
+    def parameters_dict(self) -> dict[str, Any]:
+        """Every parameter's current value by its dotted name: a pytree for the transforms.
+
+        The values are copies (floats or arrays), so the dict is a snapshot: changing
+        it leaves the model alone, and an optimiser step leaves it alone. This is the
+        JAX way to differentiate a model by its parameters' names: write the loss as
+        a function of the dict, and :func:`~autodiff.grad` returns a dict of gradients
+        with the same names, ready for an update through :meth:`named_parameters`.
+
+        >>> import numpy as np
+        >>> import autodiff as ad
+        >>> from autodiff import nn
+        >>> model = nn.Linear(3, 1, rng=0)
+        >>> params = model.parameters_dict()
+        >>> {name: value.shape for name, value in params.items()}
+        {'weight': (1, 3), 'bias': (1,)}
+        >>> X, y = np.ones((4, 3)), np.zeros((4, 1))
+        >>> def loss_fn(params, X, y):
+        ...     prediction = X @ params["weight"].T + params["bias"]
+        ...     return nn.mse_loss(prediction, y)
+        >>> grads = ad.grad(loss_fn)(params, X, y)
+        >>> sorted(grads)
+        ['bias', 'weight']
+        >>> loss = nn.mse_loss(model(X), y); loss.backward()  # the same as backward()
+        >>> bool(np.allclose(grads["weight"], model.weight.grad))
+        True
+        >>> for name, p in model.named_parameters():  # a gradient-descent step
+        ...     p.value -= 0.1 * grads[name]
+        """
+        return {
+            name: np.copy(p.value) if isinstance(p.value, np.ndarray) else p.value
+            for name, p in self.named_parameters()
+        }
+
     def parameters(self) -> list[Variable]:
         """Every parameter, in the order of :meth:`named_parameters`.
 
