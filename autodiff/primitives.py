@@ -28,7 +28,7 @@ from typing import Any, TypeVar, overload
 import numpy as np
 
 from autodiff._types import Array, Operand, Value
-from autodiff.tracer import LIVE_LEVELS, Tracer, check_live, constant, raw, shape_of
+from autodiff.tracer import FLOAT64, LIVE_LEVELS, Tracer, check_live, constant, raw, shape_of
 
 __all__ = [
     "PRIMITIVES",
@@ -239,7 +239,7 @@ def apply(prim: Primitive, *args: Any, **params: Any) -> Any:
     if len(args) == 1 and not params and isinstance(args[0], Tracer):
         return args[0]._unary(prim)  # the common case, quickly
     top: Tracer | None = None
-    plain = True  # every constant operand is a float or an int
+    plain = True  # every constant operand is a float, an int or a float64 array
     for a in args:
         if isinstance(a, Tracer):
             if a.level not in LIVE_LEVELS:
@@ -254,7 +254,7 @@ def apply(prim: Primitive, *args: Any, **params: Any) -> Any:
                     "(jvp, vjp, grad, hessian), which keep their levels apart"
                 )
         elif a.__class__ is not float and a.__class__ is not int:
-            plain = False
+            plain = plain and a.__class__ is np.ndarray and a.dtype is FLOAT64
     if not plain:  # float64 values only, whichever way they come in
         args = tuple(a if isinstance(a, Tracer) else constant(a, prim.name) for a in args)
     if top is not None:

@@ -27,6 +27,9 @@ __all__ = ["Tracer", "as_value", "raw", "shape_of"]
 
 _NUMBER_KINDS = frozenset("biuf")
 
+#: NumPy's float64 dtype: the one NumPy's own arrays share, so ``is`` tests it quickly.
+FLOAT64 = np.dtype(np.float64)
+
 
 def raw(x: Any) -> Any:
     """The plain float or array inside any number of tracers.
@@ -113,7 +116,7 @@ def constant(value: Any, owner: str) -> Any:
     kind = value.__class__
     if kind is float or kind is int:
         return value
-    if kind is np.ndarray and value.dtype.kind == "b":
+    if kind is np.ndarray and (value.dtype is FLOAT64 or value.dtype.kind == "b"):
         return value
     return as_value(value, owner)
 
@@ -432,31 +435,6 @@ class Tracer:
             "list); for plain numbers on purpose, use .value"
         )
 
-    # PyTorch's and micrograd's names, which a learner tries first: say what to use.
-    _OTHER_NAMES: ClassVar[dict[str, str]] = {
-        "data": ".value (the number or array; set it on a parameter to update it)",
-        "item": ".value (a plain float for a scalar)",
-        "numpy": ".value (the float64 array)",
-        "tolist": ".value.tolist()",
-        "detach": ".value, a plain number or array with no derivative",
-        "requires_grad": "nothing: every Variable is differentiated, and plain numbers "
-        "and arrays are constants",
-        "grad_fn": ".op (the name of the operation) and .parents",
-        "retain_grad": "nothing: backward() fills .grad on every node",
-    }
-
-    if not TYPE_CHECKING:  # hidden from type checkers, which still flag unknown names
-
-        def __getattr__(self, name: str) -> Any:
-            # Only reached for a name that is not found: normal attribute access pays nothing.
-            other = Tracer._OTHER_NAMES.get(name)
-            if other is None:
-                raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
-            raise AttributeError(
-                f"{type(self).__name__!r} object has no attribute {name!r} (it is PyTorch's "
-                f"name); use {other}"
-            )
-
     def __array_ufunc__(self, ufunc: np.ufunc, method: str, *inputs: Any, **kwargs: Any) -> Any:
         fn = _numpy_tables()[0].get(ufunc)
         if method != "__call__" or fn is None or kwargs:
@@ -478,6 +456,36 @@ class Tracer:
             raise TypeError(f"autodiff does not support {name} on traced values")
         return fn(*args, **kwargs)
 
+
+#: PyTorch's names, which a learner tries first, and what to use instead.
+_OTHER_NAMES: dict[str, str] = {
+    "data": ".value (the number or array; set it on a parameter to update it)",
+    "item": ".value (a plain float for a scalar)",
+    "numpy": ".value (the float64 array)",
+    "tolist": ".value.tolist()",
+    "detach": ".value, a plain number or array with no derivative",
+    "requires_grad": "nothing: every Variable is differentiated, and plain numbers and "
+    "arrays are constants",
+    "grad_fn": ".op (the name of the operation) and .parents",
+    "retain_grad": "nothing: backward() fills .grad on every node",
+}
+
+
+def _other_name(name: str, use: str) -> property:
+    def refuse(self: Tracer) -> NoReturn:
+        raise AttributeError(
+            f"{type(self).__name__!r} object has no attribute {name!r} (it is PyTorch's "
+            f"name); use {use}"
+        )
+
+    return property(refuse)
+
+
+# Properties, not a __getattr__ hook: a class with __getattr__ makes every attribute
+# access of its instances slower (the interpreter no longer specialises slot reads), and
+# type checkers still flag these names, since they are added at run time.
+for _name, _use in _OTHER_NAMES.items():
+    setattr(Tracer, _name, _other_name(_name, _use))
 
 from autodiff import primitives as _P  # noqa: E402  (a cycle: the table needs Tracer)
 
