@@ -87,70 +87,19 @@ class Dual(Tracer):
             except ValueError as error:
                 raise P.shape_error(prim, vals, error) from None
         if self._batched:
-            tangents = _batched_tangent(prim, args, vals, out, params, level)
-            return Dual._new(out, tangents, level, batched=True)
-        tangent: Any = None
-        if prim.partials is not None:
+            tangents = [
+                a.tangent if a.__class__ is Dual and a.level == level else None for a in args
+            ]
+            return Dual._new(out, prim.forward_batched(tangents, out, vals, params), level, True)
+        partials = prim.partials
+        if partials is not None:  # elementwise: the common case, inline
+            tangent: Any = None
             for i, a in enumerate(args):
                 if a.__class__ is Dual and a.level == level:
-                    t = P.scale(prim.partials[i], a.tangent, out, *vals)  # type: ignore[arg-type]
+                    t = P.scale(partials[i], a.tangent, out, *vals)
                     tangent = t if tangent is None else tangent + t
             if out.__class__ is not float and shape_of(tangent) != shape_of(out):
                 tangent = P.broadcast_to(tangent, shape_of(out))
-        elif prim.jvp is not None:
-            tangents = tuple(
-                a.tangent if a.__class__ is Dual and a.level == level else None for a in args
-            )
-            tangent = prim.jvp(tangents, out, *vals, **params)
-        else:
-            jvps: Any = prim.jvps  # every row has partials, jvp or jvps
-            for i, a in enumerate(args):
-                if a.__class__ is Dual and a.level == level:
-                    t = jvps[i](a.tangent, out, *vals, **params)
-                    tangent = t if tangent is None else tangent + t
-        return Dual._new(out, tangent, level)
-
-
-def _batched_tangent(
-    prim: P.Primitive,
-    args: tuple[Any, ...],
-    vals: list[Any],
-    out: Any,
-    params: dict[str, Any],
-    level: int,
-) -> Any:
-    """The output's batch of tangents, shape ``(B, *out.shape)``, from the operands' batches.
-
-    The same sums as in :meth:`Dual._apply`. An elementwise row's partial derivative has
-    (at most) the output's shape, so each operand's tangents get size-1 axes after the
-    batch axis to line up with it; a structural row uses its batched rule, or else its
-    unbatched rule once per tangent.
-    """
-    active = [a.__class__ is Dual and a.level == level for a in args]
-    tangent: Any = None
-    if prim.partials is not None:
-        ndim = len(shape_of(out))
-        for i, a in enumerate(args):
-            if active[i]:
-                t = P.scale(prim.partials[i], P.align(a.tangent, ndim), out, *vals)  # type: ignore[arg-type]
-                tangent = t if tangent is None else tangent + t
-        shape = (shape_of(tangent)[0], *shape_of(out))
-        return tangent if shape_of(tangent) == shape else P.broadcast_to(tangent, shape)
-    if prim.jvp is not None:
-        tangents = [a.tangent if on else None for a, on in zip(args, active, strict=True)]
-        if prim.batched_jvp is not None:
-            return prim.batched_jvp(tangents, out, *vals, **params)
-        n = next(shape_of(t)[0] for t in tangents if t is not None)
-        return P.stack(
-            [
-                prim.jvp([None if t is None else t[k] for t in tangents], out, *vals, **params)
-                for k in range(n)
-            ]
-        )
-    batched, jvps = prim.batched_jvps, prim.jvps
-    for i, a in enumerate(args):
-        if active[i]:
-            rule = batched[i] if batched is not None else P.each_tangent(jvps[i])  # type: ignore[index, arg-type]
-            t = rule(a.tangent, out, *vals, **params)
-            tangent = t if tangent is None else tangent + t
-    return tangent
+            return Dual._new(out, tangent, level)
+        tangents = [a.tangent if a.__class__ is Dual and a.level == level else None for a in args]
+        return Dual._new(out, prim.forward(tangents, out, vals, params), level)

@@ -9,11 +9,11 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from autodiff.primitives import one, scale, unbroadcast
-from autodiff.tracer import shape_of
+from autodiff.primitive import one, unbroadcast, zero
+from autodiff.values import shape_of
 
 if TYPE_CHECKING:
-    from autodiff.primitives import Primitive
+    from autodiff.primitive import Primitive
     from autodiff.variable import Variable
 
 __all__ = ["backpropagate", "topological_order"]
@@ -109,7 +109,7 @@ def backpropagate(
             continue
         out = node._value
         partials = prim.partials
-        if partials is not None and on_edge is None and node._more is None:
+        if partials is not None and on_edge is None and node._more is None and zero not in partials:
             # The common cases, unrolled: a unary op (its operand is its parent) and a
             # binary op with one or two parents. A pass-through partial (`one`, as in
             # x + y) sends the cotangent on as it is.
@@ -117,7 +117,7 @@ def backpropagate(
             b = node._y
             if b is None:
                 p = partials[0]
-                c = g if p is one else p(out, a._value) * g  # type: ignore[misc]
+                c = g if p is one else p(out, a._value) * g
                 if c.__class__ is not float:
                     c = unbroadcast(c, shape_of(a._value))
                 prev = pending.get(a)
@@ -129,14 +129,14 @@ def backpropagate(
             vb = b._value if b_active else b
             if a_active:
                 p = partials[0]
-                c = g if p is one else p(out, va, vb) * g  # type: ignore[misc]
+                c = g if p is one else p(out, va, vb) * g
                 if c.__class__ is not float:
                     c = unbroadcast(c, shape_of(va))
                 prev = pending.get(a)
                 pending[a] = c if prev is None else prev + c
             if b_active:
                 p = partials[1]
-                c = g if p is one else p(out, va, vb) * g  # type: ignore[misc]
+                c = g if p is one else p(out, va, vb) * g
                 if c.__class__ is not float:
                     c = unbroadcast(c, shape_of(vb))
                 prev = pending.get(b)
@@ -208,15 +208,10 @@ def _send(
     args = node._args
     vals = [a._value if a.__class__ is cls and a.level == level else a for a in args]
     params = {} if node._more is None else node._more[1]
-    partials, vjps = prim.partials, prim.vjps
+    reverse = prim.reverse
     for i, a in enumerate(args):
         if a.__class__ is cls and a.level == level:
-            if partials is not None:
-                c = scale(partials[i], g, out, *vals)  # type: ignore[arg-type]
-                if c.__class__ is not float:
-                    c = unbroadcast(c, shape_of(a._value))
-            else:
-                c = vjps[i](g, out, *vals, **params)  # type: ignore[index, misc]
+            c = reverse(i, g, out, vals, params)
             if on_edge is not None:
                 on_edge(node, i, c)
             prev = pending.get(a)

@@ -13,112 +13,31 @@ constants. That is what keeps nested derivatives apart (no *perturbation confusi
 
 from __future__ import annotations
 
-import functools
+import itertools
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any, ClassVar, NoReturn, Self
 
 import numpy as np
 
+from autodiff import dispatch
+from autodiff.values import FLOAT64, Traced, as_value, constant, raw, shape_of
+
 if TYPE_CHECKING:
     from autodiff._types import Operand
-    from autodiff.primitives import Primitive
+    from autodiff.primitive import Primitive
 
-__all__ = ["Tracer", "as_value", "raw", "shape_of"]
-
-_NUMBER_KINDS = frozenset("biuf")
-
-#: NumPy's float64 dtype: the one NumPy's own arrays share, so ``is`` tests it quickly.
-FLOAT64 = np.dtype(np.float64)
-
-
-def raw(x: Any) -> Any:
-    """The plain float or array inside any number of tracers.
-
-    >>> from autodiff import Dual, Variable
-    >>> raw(Variable(Dual(2.0, 1.0)))
-    2.0
-    """
-    while isinstance(x, Tracer):
-        x = x.value
-    return x
-
-
-def shape_of(x: Any) -> tuple[int, ...]:
-    """The shape of a float (``()``), an array or a tracer.
-
-    >>> import numpy as np
-    >>> shape_of(1.0), shape_of(np.zeros((2, 3)))
-    ((), (2, 3))
-    """
-    while isinstance(x, Tracer):
-        x = x.value
-    if x.__class__ is float:
-        return ()
-    if x.__class__ is np.ndarray:
-        return x.shape  # type: ignore[no-any-return]
-    return np.shape(x)
-
-
-def as_value(value: Any, owner: str = "value") -> Any:
-    """Check and convert a value for a tracer: numbers become floats, arrays float64.
-
-    Tracers are kept as they are (a tracer may carry another one).
-
-    >>> as_value(2)
-    2.0
-    >>> as_value([1, 2])
-    array([1., 2.])
-    >>> as_value("a", "Variable")
-    Traceback (most recent call last):
-    ...
-    TypeError: Variable needs a real number or an array of real numbers, not str
-    """
-    if value.__class__ is float or isinstance(value, Tracer):
-        return value
-    if isinstance(value, int | float | np.integer | np.floating | np.bool_):
-        return float(value)
-    if isinstance(value, list | tuple | np.ndarray):
-        try:
-            array = np.asarray(value)
-        except ValueError:  # ragged nesting
-            raise ValueError(
-                f"{owner} needs a rectangular array: the nested lists have different lengths"
-            ) from None
-        if array.dtype.kind not in _NUMBER_KINDS:
-            raise TypeError(
-                f"{owner} needs a real number or an array of real numbers, not an array "
-                f"of dtype {array.dtype}"
-            )
-        return float(array) if array.ndim == 0 else array.astype(np.float64, copy=False)
-    raise TypeError(
-        f"{owner} needs a real number or an array of real numbers, not {type(value).__name__}"
-    )
-
-
-def constant(value: Any, owner: str) -> Any:
-    """A value that is not traced, as the engine computes with it: a float or a float64
-    array (a boolean array, such as the condition of ``where``, stays boolean).
-
-    Complex numbers, strings, ``None`` and arrays of objects are refused: autodiff
-    computes with real numbers in float64 only, whichever way a value comes in. (A
-    ``float32`` scalar would otherwise turn a whole computation into float32.)
-
-    >>> import numpy as np
-    >>> constant(np.float32(0.1), "mul") == 0.1  # the float32 number, as a float64
-    False
-    >>> constant(np.arange(2), "mul")
-    array([0., 1.])
-    >>> constant(1j, "mul")
-    Traceback (most recent call last):
-    ...
-    TypeError: mul needs a real number or an array of real numbers, not complex
-    """
-    kind = value.__class__
-    if kind is float or kind is int:
-        return value
-    if kind is np.ndarray and (value.dtype is FLOAT64 or value.dtype.kind == "b"):
-        return value
-    return as_value(value, owner)
+__all__ = [
+    "FLOAT64",
+    "LIVE_LEVELS",
+    "Tracer",
+    "as_value",
+    "check_live",
+    "close_level",
+    "constant",
+    "open_level",
+    "raw",
+    "shape_of",
+]
 
 
 def _operand(other: Any) -> Any:
@@ -145,6 +64,27 @@ def _comparable(other: Any) -> Any:
 #: that has returned (see :func:`check_live`).
 LIVE_LEVELS: set[int] = {0}
 
+# Level 0 belongs to values built by hand; each transform call takes the next number.
+_levels = itertools.count(1)
+
+
+def open_level() -> int:
+    """A new differentiation level for one transform call, live until :func:`close_level`.
+
+    >>> level = open_level(); level in LIVE_LEVELS
+    True
+    >>> close_level(level); level in LIVE_LEVELS
+    False
+    """
+    level = next(_levels)
+    LIVE_LEVELS.add(level)
+    return level
+
+
+def close_level(level: int) -> None:
+    """End a transform call's level: its traced values may no longer be used."""
+    LIVE_LEVELS.discard(level)
+
 
 def check_live(x: Tracer) -> None:
     """Refuse a traced value that escaped a finished transform call.
@@ -168,7 +108,7 @@ def check_live(x: Tracer) -> None:
 _NO_PARAMS: dict[str, Any] = {}
 
 
-class Tracer:
+class Tracer(Traced):
     """Base class of :class:`~autodiff.Dual` and :class:`~autodiff.Variable`.
 
     It holds a ``value`` and a differentiation ``level`` and defines the arithmetic
@@ -241,51 +181,47 @@ class Tracer:
         for i in range(len(self)):
             yield self[i]
 
-    # -- arithmetic ------------------------------------------------------------------------
-    def __add__(self, other: Operand) -> Self:
-        return self._binary(_P.add_p, other, False)
+    # -- arithmetic: the operators and the elementwise methods (``x.sin()``) are made from
+    # the rows of the primitive table (see autodiff.dispatch); declared here for type
+    # checkers, and checked against the table by the tests.
+    if TYPE_CHECKING:
 
-    def __radd__(self, other: float) -> Self:
-        return self._binary(_P.add_p, other, True)
-
-    def __sub__(self, other: Operand) -> Self:
-        return self._binary(_P.sub_p, other, False)
-
-    def __rsub__(self, other: float) -> Self:
-        return self._binary(_P.sub_p, other, True)
-
-    def __mul__(self, other: Operand) -> Self:
-        return self._binary(_P.mul_p, other, False)
-
-    def __rmul__(self, other: float) -> Self:
-        return self._binary(_P.mul_p, other, True)
-
-    def __truediv__(self, other: Operand) -> Self:
-        return self._binary(_P.div_p, other, False)
-
-    def __rtruediv__(self, other: float) -> Self:
-        return self._binary(_P.div_p, other, True)
-
-    def __pow__(self, other: Operand) -> Self:
-        return self._binary(_P.pow_p, other, False)
-
-    def __rpow__(self, other: float) -> Self:
-        return self._binary(_P.pow_p, other, True)
-
-    def __matmul__(self, other: Operand) -> Self:
-        return self._binary(_P.matmul_p, other, False)
-
-    def __rmatmul__(self, other: float) -> Self:
-        return self._binary(_P.matmul_p, other, True)
-
-    def __neg__(self) -> Self:
-        return self._unary(_P.neg_p)
+        def __add__(self, other: Operand) -> Self: ...
+        def __radd__(self, other: float) -> Self: ...
+        def __sub__(self, other: Operand) -> Self: ...
+        def __rsub__(self, other: float) -> Self: ...
+        def __mul__(self, other: Operand) -> Self: ...
+        def __rmul__(self, other: float) -> Self: ...
+        def __truediv__(self, other: Operand) -> Self: ...
+        def __rtruediv__(self, other: float) -> Self: ...
+        def __pow__(self, other: Operand) -> Self: ...
+        def __rpow__(self, other: float) -> Self: ...
+        def __matmul__(self, other: Operand) -> Self: ...
+        def __rmatmul__(self, other: float) -> Self: ...
+        def __neg__(self) -> Self: ...
+        def __abs__(self) -> Self: ...
+        def sin(self) -> Self: ...
+        def cos(self) -> Self: ...
+        def tan(self) -> Self: ...
+        def exp(self) -> Self: ...
+        def log(self) -> Self: ...
+        def sqrt(self) -> Self: ...
+        def tanh(self) -> Self: ...
+        def sigmoid(self) -> Self: ...
+        def relu(self) -> Self: ...
+        def abs(self) -> Self: ...
+        def sum(
+            self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+        ) -> Self: ...
+        def mean(
+            self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+        ) -> Self: ...
+        def max(
+            self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+        ) -> Self: ...
 
     def __pos__(self) -> Self:
         return self
-
-    def __abs__(self) -> Self:
-        return _P.apply(_P.abs_p, self)  # type: ignore[no-any-return]
 
     # -- comparisons compare plain values (they have no derivative) --------------------
     def __lt__(self, other: Operand) -> Any:
@@ -346,60 +282,7 @@ class Tracer:
         # f"{x:.3f}" formats the plain value; f"{x}" is the repr.
         return format(raw(self), spec) if spec else repr(self)
 
-    # -- elementwise methods, as the seed writes them (`x.sin()`) -----------------------
-    def sin(self) -> Self:
-        """Sine; see :func:`autodiff.sin`."""
-        return self._unary(_P.sin_p)
-
-    def cos(self) -> Self:
-        """Cosine; see :func:`autodiff.cos`."""
-        return self._unary(_P.cos_p)
-
-    def tan(self) -> Self:
-        """Tangent; see :func:`autodiff.tan`."""
-        return self._unary(_P.tan_p)
-
-    def exp(self) -> Self:
-        """Exponential; see :func:`autodiff.exp`."""
-        return self._unary(_P.exp_p)
-
-    def log(self) -> Self:
-        """Natural logarithm; see :func:`autodiff.log`."""
-        return self._unary(_P.log_p)
-
-    def sqrt(self) -> Self:
-        """Square root; see :func:`autodiff.sqrt`."""
-        return self._unary(_P.sqrt_p)
-
-    def tanh(self) -> Self:
-        """Hyperbolic tangent; see :func:`autodiff.tanh`."""
-        return self._unary(_P.tanh_p)
-
-    def sigmoid(self) -> Self:
-        """Logistic sigmoid; see :func:`autodiff.sigmoid`."""
-        return self._unary(_P.sigmoid_p)
-
-    def relu(self) -> Self:
-        """Rectified linear unit; see :func:`autodiff.relu`."""
-        return self._unary(_P.relu_p)
-
-    def abs(self) -> Self:
-        """Absolute value; see :func:`autodiff.abs`."""
-        return self._unary(_P.abs_p)
-
-    # -- reductions and shape -------------------------------------------------------------
-    def sum(self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Self:
-        """Sum over ``axis``; see :func:`autodiff.sum`."""
-        return _P.sum(self, axis=axis, keepdims=keepdims)
-
-    def mean(self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Self:
-        """Mean over ``axis``; see :func:`autodiff.mean`."""
-        return _P.mean(self, axis=axis, keepdims=keepdims)  # type: ignore[no-any-return]
-
-    def max(self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Self:
-        """Maximum over ``axis`` (gradient to the first argmax); see :func:`autodiff.max`."""
-        return _P.max(self, axis=axis, keepdims=keepdims)  # type: ignore[no-any-return]
-
+    # -- shape ----------------------------------------------------------------------------
     def reshape(self, *shape: int | tuple[int, ...]) -> Self:
         """The same elements in a new shape: ``x.reshape(2, 3)`` or ``x.reshape((2, 3))``."""
         new = shape[0] if len(shape) == 1 else shape
@@ -424,7 +307,7 @@ class Tracer:
             raise TypeError("an index must be plain integers, slices or arrays, not traced")
         if not self.shape:
             raise TypeError(f"a scalar {type(self).__name__} cannot be indexed")
-        return _P.apply(_P.getitem_p, self, index=index)  # type: ignore[no-any-return]
+        return _P.apply(_GETITEM, self, index=index)  # type: ignore[no-any-return]
 
     # -- NumPy interoperability -------------------------------------------------------------
     def __array__(self, dtype: Any = None, copy: Any = None) -> NoReturn:
@@ -436,11 +319,12 @@ class Tracer:
         )
 
     def __array_ufunc__(self, ufunc: np.ufunc, method: str, *inputs: Any, **kwargs: Any) -> Any:
-        fn = _numpy_tables()[0].get(ufunc)
+        fn = dispatch.UFUNCS.get(ufunc)
         if method != "__call__" or fn is None or kwargs:
             what = f"numpy.{ufunc.__name__}" + ("" if method == "__call__" else f".{method}")
-            extra = f" with arguments {sorted(kwargs)}" if kwargs else ""
-            raise TypeError(f"autodiff does not support {what}{extra} on traced values")
+            if kwargs and fn is not None and method == "__call__":
+                what += f" with the arguments {sorted(kwargs)}"
+            raise dispatch.unsupported(what)
         return fn(*inputs)
 
     def __array_function__(
@@ -450,10 +334,10 @@ class Tracer:
         args: tuple[Any, ...],
         kwargs: dict[str, Any],
     ) -> Any:
-        fn = _numpy_tables()[1].get(func)
+        fn = dispatch.FUNCTIONS.get(func)
         if fn is None:
-            name = f"{getattr(func, '__module__', 'numpy')}.{getattr(func, '__name__', func)}"
-            raise TypeError(f"autodiff does not support {name} on traced values")
+            module = getattr(func, "__module__", "numpy") or "numpy"
+            raise dispatch.unsupported(f"{module}.{getattr(func, '__name__', func)}")
         return fn(*args, **kwargs)
 
 
@@ -489,51 +373,4 @@ for _name, _use in _OTHER_NAMES.items():
 
 from autodiff import primitives as _P  # noqa: E402  (a cycle: the table needs Tracer)
 
-
-@functools.cache
-def _numpy_tables() -> tuple[dict[Any, Callable[..., Any]], dict[Any, Callable[..., Any]]]:
-    """NumPy's ufuncs and functions that tracers support, and what they map to."""
-    ufuncs: dict[Any, Callable[..., Any]] = {
-        np.add: _P.add,
-        np.subtract: _P.subtract,
-        np.multiply: _P.multiply,
-        np.true_divide: _P.divide,
-        np.power: _P.power,
-        np.negative: _P.negative,
-        np.positive: lambda x: x,
-        np.matmul: _P.matmul,
-        np.sin: _P.sin,
-        np.cos: _P.cos,
-        np.tan: _P.tan,
-        np.exp: _P.exp,
-        np.log: _P.log,
-        np.sqrt: _P.sqrt,
-        np.tanh: _P.tanh,
-        np.absolute: _P.abs,
-        np.maximum: _P.maximum,
-        np.minimum: _P.minimum,
-        np.logaddexp: _P.logaddexp,
-        # comparisons have no derivative: they compare the plain values, as the operators do
-        np.equal: lambda x, y: np.equal(raw(x), raw(y)),
-        np.not_equal: lambda x, y: np.not_equal(raw(x), raw(y)),
-        np.less: lambda x, y: np.less(raw(x), raw(y)),
-        np.less_equal: lambda x, y: np.less_equal(raw(x), raw(y)),
-        np.greater: lambda x, y: np.greater(raw(x), raw(y)),
-        np.greater_equal: lambda x, y: np.greater_equal(raw(x), raw(y)),
-    }
-    functions: dict[Any, Callable[..., Any]] = {
-        np.sum: _P.sum,
-        np.mean: _P.mean,
-        np.max: _P.max,
-        np.amax: _P.max,
-        np.reshape: _P.reshape,
-        np.transpose: _P.transpose,
-        np.where: _P.where,
-        np.broadcast_to: _P.broadcast_to,
-        np.matmul: _P.matmul,
-        np.stack: _P.stack,
-        np.shape: shape_of,
-        np.ndim: lambda x: len(shape_of(x)),
-        np.size: lambda x: int(np.prod(shape_of(x))),
-    }
-    return ufuncs, functions
+_GETITEM = _P.PRIMITIVES["getitem"]

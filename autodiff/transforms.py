@@ -7,7 +7,6 @@ Each call opens a fresh differentiation level, so transforms nest (``grad(grad(f
 from __future__ import annotations
 
 import inspect
-import itertools
 import math
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, Literal
@@ -18,7 +17,8 @@ from autodiff import primitives as P
 from autodiff import tree
 from autodiff.dual import Dual
 from autodiff.graph import backpropagate
-from autodiff.tracer import LIVE_LEVELS, Tracer, as_value, check_live, constant, shape_of
+from autodiff.tracer import LIVE_LEVELS, Tracer, check_live, close_level, open_level
+from autodiff.values import as_value, constant, shape_of, zeros
 from autodiff.variable import Variable
 
 __all__ = ["derivative", "grad", "hessian", "jacobian", "jvp", "value_and_grad", "vjp"]
@@ -26,12 +26,7 @@ __all__ = ["derivative", "grad", "hessian", "jacobian", "jvp", "value_and_grad",
 Function = Callable[..., Any]
 ArgNums = int | Sequence[int]
 
-# Level 0 belongs to values built by hand; each transform call takes the next number.
-_levels = itertools.count(1)
-
-
-def _zeros(shape: tuple[int, ...]) -> Any:
-    return np.zeros(shape) if shape else 0.0
+_zeros = zeros  # for autodiff.trace, until it imports autodiff.values
 
 
 def _plain(x: Any) -> Any:
@@ -121,7 +116,7 @@ def _argnums(argnums: Any, nargs: int, who: str) -> tuple[int, ...]:
 def _tangent_of(out: Any, level: int) -> Any:
     if isinstance(out, Dual) and out.level == level:
         return out.tangent
-    return _zeros(shape_of(out))
+    return zeros(shape_of(out))
 
 
 def _tangents_of(out: Any, level: int, count: int) -> Any:
@@ -132,15 +127,7 @@ def _tangents_of(out: Any, level: int, count: int) -> Any:
     return np.zeros((count, *shape_of(out)))
 
 
-def _open() -> int:
-    """A new differentiation level for one transform call, live until :func:`_close`."""
-    level = next(_levels)
-    LIVE_LEVELS.add(level)
-    return level
-
-
-def _close(level: int) -> None:
-    LIVE_LEVELS.discard(level)
+_open, _close = open_level, close_level  # for autodiff.trace, until it imports them
 
 
 def _one_output(out: Any, who: str) -> Any:
@@ -196,9 +183,7 @@ def _gradients(
     adjoints = {}
     if isinstance(out, Variable) and out.level == level:
         adjoints = backpropagate(out, seed, consume=consume)
-    return tuple(
-        _plain(adjoints[v] if v in adjoints else _zeros(shape_of(v.value))) for v in leaves
-    )
+    return tuple(_plain(adjoints[v] if v in adjoints else zeros(shape_of(v.value))) for v in leaves)
 
 
 def value_and_grad(
@@ -229,7 +214,7 @@ def _value_and_grad(
 
     def value_and_grad_f(*args: Any, **kwargs: Any) -> tuple[Any, Any]:
         nums = _argnums(argnums, len(args), who)
-        level = _open()
+        level = open_level()
         try:
             inputs = list(args)
             trees: dict[int, tuple[list[Variable], tree.TreeDef]] | None = None
@@ -264,7 +249,7 @@ def _value_and_grad(
             if has_aux:
                 value = (value, _strip(aux, level))
         finally:
-            _close(level)
+            close_level(level)
         if trees is None:
             return value, grads[0] if isinstance(argnums, int) else (grads[0],)
         by_arg = _regroup(trees, grads)
@@ -412,12 +397,12 @@ def derivative(f: Function) -> Function:
                 f"derivative needs a scalar input, got shape {shape_of(x)}; use jvp or "
                 "jacobian for arrays"
             )
-        level = _open()
+        level = open_level()
         try:
             out = _one_output(f(Dual._new(x, 1.0, level), **kwargs), "derivative")
             return _plain(_tangent_of(out, level))
         finally:
-            _close(level)
+            close_level(level)
 
     return derivative_f
 
@@ -453,7 +438,7 @@ def jvp(
             "tangent per primal"
         )
     duals = []
-    level = _open()
+    level = open_level()
     try:
         for i, (primal, tangent) in enumerate(zip(primals, tangents, strict=True)):
             if not _is_tree(primal) and not _is_tree(tangent):
@@ -483,7 +468,7 @@ def jvp(
             tree.tree_unflatten(out_def, [_plain(_tangent_of(o, level)) for o in outs]),
         )
     finally:
-        _close(level)
+        close_level(level)
 
 
 def _dual(primal: Any, tangent: Any, level: int, pname: str, tname: str) -> Dual:
@@ -518,7 +503,7 @@ def vjp(f: Function, *primals: Any, **kwargs: Any) -> tuple[Any, Callable[[Any],
     ({'a': 13.0, 'b': 2.0},)
     """
     _check_function(f, "vjp")
-    level = _open()
+    level = open_level()
     try:
         inputs = list(primals)
         trees: dict[int, tuple[list[Variable], tree.TreeDef]] = {}
@@ -528,7 +513,7 @@ def vjp(f: Function, *primals: Any, **kwargs: Any) -> tuple[Any, Callable[[Any],
             inputs[i] = vs[0] if treedef is _LEAF else tree.tree_unflatten(treedef, vs)
         outs, out_def = _output_tree(f(*inputs, **kwargs), "vjp")
     finally:
-        _close(level)
+        close_level(level)
     leaves = [v for vs, _ in trees.values() for v in vs]
 
     def pullback(cotangent: Any) -> tuple[Any, ...]:
@@ -711,7 +696,7 @@ def _jacobian_forward(
     blocks: list[list[Any]] = []
     outs: Sequence[Any] = ()
     for seed, batched in seeds:
-        level = _open()
+        level = open_level()
         try:
             inputs = list(args)
             inputs[i] = Dual._new(args[i], seed, level, batched=batched)
@@ -724,7 +709,7 @@ def _jacobian_forward(
                     else _tangent_of(out, level)
                 )
         finally:
-            _close(level)
+            close_level(level)
     return [
         _assemble(block, shape_of(out), in_shape) for block, out in zip(blocks, outs, strict=True)
     ]
@@ -776,12 +761,12 @@ def _jacobian_reverse(
     ``(m, *in_shape)`` for ``m`` output elements: one walk of the graph per chunk (and
     per output) instead of one per row.
     """
-    level = _open()
+    level = open_level()
     try:
         leaves = [Variable._leaf(a, level) for a in args]
         outs = f(*leaves)
     finally:
-        _close(level)
+        close_level(level)
     in_shapes = [shape_of(a) for a in args]
     jacs = []
     for out in outs:
@@ -791,14 +776,14 @@ def _jacobian_reverse(
             continue
         blocks: list[list[Any]] = [[] for _ in args]
         for basis in _bases(out_shape, chunk_size):
-            batch = _open()
+            batch = open_level()
             try:
                 ct = Dual._new(np.zeros(out_shape), basis, batch, batched=True)
                 adjoints = _gradients(out, level, ct, leaves, consume=False)
                 for block, adjoint in zip(blocks, adjoints, strict=True):
                     block.append(_tangents_of(adjoint, batch, shape_of(basis)[0]))
             finally:
-                _close(batch)
+                close_level(batch)
         jacs.append(
             [
                 P.reshape(_concatenate(block), out_shape + in_shape)

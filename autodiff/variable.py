@@ -8,7 +8,8 @@ import numpy as np
 
 from autodiff import primitives as P
 from autodiff.graph import backpropagate, changed, new_id
-from autodiff.tracer import _NO_PARAMS, LIVE_LEVELS, Tracer, as_value, check_live, shape_of
+from autodiff.tracer import _NO_PARAMS, LIVE_LEVELS, Tracer, check_live
+from autodiff.values import as_value, shape_of
 
 if TYPE_CHECKING:
     from autodiff._types import Operand
@@ -227,22 +228,22 @@ class Variable(Tracer):
         return self._binary(prim, other, False)  # type: ignore[return-value]
 
     def __iadd__(self, other: Operand) -> Self:
-        return self._in_place(P.add_p, other, "+")
+        return self._in_place(P.PRIMITIVES["add"], other, "+")
 
     def __isub__(self, other: Operand) -> Self:
-        return self._in_place(P.sub_p, other, "-")
+        return self._in_place(P.PRIMITIVES["sub"], other, "-")
 
     def __imul__(self, other: Operand) -> Self:
-        return self._in_place(P.mul_p, other, "*")
+        return self._in_place(P.PRIMITIVES["mul"], other, "*")
 
     def __itruediv__(self, other: Operand) -> Self:
-        return self._in_place(P.div_p, other, "/")
+        return self._in_place(P.PRIMITIVES["div"], other, "/")
 
     def __ipow__(self, other: Operand) -> Self:
-        return self._in_place(P.pow_p, other, "**")
+        return self._in_place(P.PRIMITIVES["pow"], other, "**")
 
     def __imatmul__(self, other: Operand) -> Self:
-        return self._in_place(P.matmul_p, other, "@")
+        return self._in_place(P.PRIMITIVES["matmul"], other, "@")
 
     @property
     def _args(self) -> tuple[Any, ...]:

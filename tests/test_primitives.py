@@ -353,11 +353,11 @@ def test_row_is_well_formed(name: str) -> None:
     assert repr(prim) == f"Primitive({name!r})"
     assert callable(prim.impl)
     # every row can do both modes: partials serve both, else forward and reverse rules
-    if prim.partials is None:
-        assert prim.jvps is not None or prim.jvp is not None, f"{name}: no forward rule"
-        assert prim.vjps is not None, f"{name}: no reverse rule"
-    else:
-        assert prim.jvps is None, f"{name}: both partials and jvps"
+    assert callable(prim.forward)
+    assert callable(prim.forward_batched)
+    assert callable(prim.reverse)
+    if prim.partials is not None:
+        assert set(prim.rules) == {"partials"}, f"{name}: both partials and other rules"
         assert len(prim.partial_display) in (0, len(prim.partials))
         domain = DOMAINS.get(name)
         if domain is not None:

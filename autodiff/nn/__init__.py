@@ -45,6 +45,7 @@ from autodiff import primitives as P
 from autodiff._arguments import flag, given, integer, real
 from autodiff._arguments import sizes as ordered_items
 from autodiff._random import Seed, as_generator
+from autodiff.primitives._axes import checked_axes
 from autodiff.tracer import Tracer, as_value, raw, shape_of
 from autodiff.variable import Variable
 
@@ -790,7 +791,7 @@ def _shifted(x: Any, axis: int, owner: str = "softmax") -> Any:
         raise ValueError("softmax and log_softmax need an array of at least one dimension")
     if isinstance(axis, bool) or not isinstance(axis, int | np.integer):
         raise TypeError(f"{owner}: axis must be an int, not {type(axis).__name__}")
-    (a,) = P._checked_axes(axis, len(shape), owner)
+    (a,) = checked_axes(axis, len(shape), owner)
     if 0 in shape:
         return x
     return x - np.max(raw(x), axis=a, keepdims=True)
