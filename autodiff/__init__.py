@@ -16,7 +16,7 @@ networks with reverse mode.
 from importlib.metadata import PackageNotFoundError, version
 
 from autodiff import datasets, nn, optim, tree
-from autodiff.draw import draw
+from autodiff.drawing import draw
 from autodiff.dual import Dual
 from autodiff.graph import topological_order
 from autodiff.primitives import (
