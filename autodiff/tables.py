@@ -142,10 +142,10 @@ class TraceTable:
     mode:
         ``"forward"`` or ``"reverse"``.
     rows:
-        One :class:`~autodiff.trace.TraceRow` per variable: inputs, intermediate results, then the
+        One :class:`~autodiff.tables.TraceRow` per variable: inputs, intermediate results, then the
         output ``y``.
     adjoint_rows:
-        Reverse mode only: the :class:`~autodiff.trace.AdjointRow` steps in the order they run.
+        Reverse mode only: the :class:`~autodiff.tables.AdjointRow` steps in the order they run.
     """
 
     def __init__(
