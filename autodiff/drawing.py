@@ -144,11 +144,11 @@ def draw(
         edge_attr={"color": _EDGE, "arrowsize": "0.7", "penwidth": "1.2"},
     )
     index = {id(node): k for k, node in enumerate(order)}
-    leaves = [node for node in order if node._prim is None]
-    steps = [node for node in order if node._prim is not None]
+    leaves = [node for node in order if not node.op]
+    steps = [node for node in order if node.op]
     names = dict(zip(map(id, leaves + steps), trace_names(len(leaves), len(steps)), strict=True))
     for k, node in enumerate(order):
-        leaf = node._prim is None
+        leaf = not node.op
         name = getattr(node, "_name", None) or names[id(node)]  # empty slot: no name given
         dot.node(
             f"n{k}",

@@ -80,7 +80,7 @@ def _params(params: Any, owner: str) -> list[Variable]:
     for i, p in enumerate(checked):
         if not isinstance(p, Variable):
             raise TypeError(f"{owner}: parameter {i} is {given(p)}, not a Variable; {fix}")
-        if p._prim is not None:
+        if p.op:
             raise ValueError(
                 f"{owner}: parameter {i} ({p.name}) is not a leaf: it was computed by "
                 f"{p.op!r}, so updating it would not change the Variables it came from; "

@@ -236,7 +236,7 @@ def _check_replacement(module: Module, name: str, old: Any, value: Any) -> None:
                 f"{owner}: cannot assign {given(value)} to the parameter {name!r} (a "
                 f"Variable or None expected); {fix}"
             )
-        if isinstance(value, Variable) and value._prim is not None and old._prim is None:
+        if isinstance(value, Variable) and value.op and not old.op:
             raise TypeError(
                 f"{owner}: cannot assign the result of {value.op!r} to the parameter "
                 f"{name!r}: it would stop being a parameter and become a node of a graph "
