@@ -16,7 +16,7 @@ networks with reverse mode.
 from importlib.metadata import PackageNotFoundError, version
 
 from autodiff import datasets, nn, optim, tree
-from autodiff.draw import draw
+from autodiff.drawing import draw
 from autodiff.dual import Dual
 from autodiff.graph import topological_order
 from autodiff.primitives import (
@@ -43,8 +43,8 @@ from autodiff.primitives import (
     transpose,
     where,
 )
+from autodiff.tables import TraceTable, trace_table
 from autodiff.testing import check_grad
-from autodiff.trace import TraceTable, trace_table
 from autodiff.tracer import Tracer
 from autodiff.transforms import derivative, grad, hessian, jacobian, jvp, value_and_grad, vjp
 from autodiff.tree import tree_flatten, tree_map, tree_unflatten

@@ -54,7 +54,7 @@ class Dual(Tracer):
         self._batched = False
 
     @classmethod
-    def _new(cls, value: Any, tangent: Any, level: int, batched: bool = False) -> Dual:
+    def at_level(cls, value: Any, tangent: Any, level: int, batched: bool = False) -> Dual:
         """A dual number at a transform's level.
 
         With ``batched=True`` it carries a batch of tangents stacked along a leading
@@ -90,7 +90,9 @@ class Dual(Tracer):
             tangents = [
                 a.tangent if a.__class__ is Dual and a.level == level else None for a in args
             ]
-            return Dual._new(out, prim.forward_batched(tangents, out, vals, params), level, True)
+            return Dual.at_level(
+                out, prim.forward_batched(tangents, out, vals, params), level, True
+            )
         partials = prim.partials
         if partials is not None:  # elementwise: the common case, inline
             tangent: Any = None
@@ -100,6 +102,6 @@ class Dual(Tracer):
                     tangent = t if tangent is None else tangent + t
             if out.__class__ is not float and shape_of(tangent) != shape_of(out):
                 tangent = P.broadcast_to(tangent, shape_of(out))
-            return Dual._new(out, tangent, level)
+            return Dual.at_level(out, tangent, level)
         tangents = [a.tangent if a.__class__ is Dual and a.level == level else None for a in args]
-        return Dual._new(out, prim.forward(tangents, out, vals, params), level)
+        return Dual.at_level(out, prim.forward(tangents, out, vals, params), level)

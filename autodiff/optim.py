@@ -80,7 +80,7 @@ def _params(params: Any, owner: str) -> list[Variable]:
     for i, p in enumerate(checked):
         if not isinstance(p, Variable):
             raise TypeError(f"{owner}: parameter {i} is {given(p)}, not a Variable; {fix}")
-        if p._prim is not None:
+        if p.op:
             raise ValueError(
                 f"{owner}: parameter {i} ({p.name}) is not a leaf: it was computed by "
                 f"{p.op!r}, so updating it would not change the Variables it came from; "
@@ -148,9 +148,9 @@ class Optimizer:
 
     def _gradient(self, i: int, p: Variable) -> _Array | None:
         """A float64 copy of ``p.grad``, or ``None`` if no gradient reached ``p``."""
-        if p._grad is None:
+        if not p.has_grad:
             return None
-        g = np.array(p._grad, dtype=np.float64)
+        g = np.array(p.grad, dtype=np.float64)
         if g.shape != self._shapes[i]:
             raise ValueError(
                 f"{type(self).__name__}: parameter {i} ({p.name}) now has shape {g.shape}, "

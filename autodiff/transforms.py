@@ -26,8 +26,6 @@ __all__ = ["derivative", "grad", "hessian", "jacobian", "jvp", "value_and_grad",
 Function = Callable[..., Any]
 ArgNums = int | Sequence[int]
 
-_zeros = zeros  # for autodiff.trace, until it imports autodiff.values
-
 
 def _plain(x: Any) -> Any:
     """NumPy scalars and 0-d arrays as Python floats; anything else unchanged."""
@@ -127,9 +125,6 @@ def _tangents_of(out: Any, level: int, count: int) -> Any:
     return np.zeros((count, *shape_of(out)))
 
 
-_open, _close = open_level, close_level  # for autodiff.trace, until it imports them
-
-
 def _one_output(out: Any, who: str) -> Any:
     """``out``, checked to be a single number or array: anything else (``None`` from a
     missing ``return``, a string) would otherwise pass for a constant with a zero
@@ -220,7 +215,7 @@ def _value_and_grad(
             trees: dict[int, tuple[list[Variable], tree.TreeDef]] | None = None
             if len(nums) == 1 and args[nums[0]].__class__ in _LEAF_CLASSES:
                 # the fast path, one float or array: no pytree work at all
-                leaf = Variable._leaf(args[nums[0]], level, f"{who}: argument {nums[0]}")
+                leaf = Variable.input_at_level(args[nums[0]], level, f"{who}: argument {nums[0]}")
                 inputs[nums[0]] = leaf
                 leaves = [leaf]
             else:
@@ -264,13 +259,13 @@ def _leaves_of(
     arg: Any, level: int, who: str, name: str, *, copy: bool = False
 ) -> tuple[list[Variable], tree.TreeDef]:
     """The leaves of an argument (a pytree, or a single leaf), as inputs at ``level``,
-    and its structure. With ``copy``, arrays are copied (see ``Variable._leaf``)."""
+    and its structure. With ``copy``, arrays are copied (see ``Variable.input_at_level``)."""
     if not _is_tree(arg):
-        return [Variable._leaf(arg, level, f"{who}: {name}", copy=copy)], _LEAF
+        return [Variable.input_at_level(arg, level, f"{who}: {name}", copy=copy)], _LEAF
     values, treedef = tree.flatten(arg, name, who)
     paths = treedef.paths()
     return [
-        Variable._leaf(v, level, f"{who}: {name}{path}", copy=copy)
+        Variable.input_at_level(v, level, f"{who}: {name}{path}", copy=copy)
         for v, path in zip(values, paths, strict=True)
     ], treedef
 
@@ -399,7 +394,7 @@ def derivative(f: Function) -> Function:
             )
         level = open_level()
         try:
-            out = _one_output(f(Dual._new(x, 1.0, level), **kwargs), "derivative")
+            out = _one_output(f(Dual.at_level(x, 1.0, level), **kwargs), "derivative")
             return _plain(_tangent_of(out, level))
         finally:
             close_level(level)
@@ -477,7 +472,7 @@ def _dual(primal: Any, tangent: Any, level: int, pname: str, tname: str) -> Dual
         raise ValueError(
             f"jvp: {tname} has shape {shape_of(t)} but {pname} has shape {shape_of(p)}"
         )
-    return Dual._new(p, t, level)
+    return Dual.at_level(p, t, level)
 
 
 def vjp(f: Function, *primals: Any, **kwargs: Any) -> tuple[Any, Callable[[Any], tuple[Any, ...]]]:
@@ -699,7 +694,7 @@ def _jacobian_forward(
         level = open_level()
         try:
             inputs = list(args)
-            inputs[i] = Dual._new(args[i], seed, level, batched=batched)
+            inputs[i] = Dual.at_level(args[i], seed, level, batched=batched)
             outs = f(*inputs)
             blocks = blocks or [[] for _ in outs]
             for block, out in zip(blocks, outs, strict=True):
@@ -763,7 +758,7 @@ def _jacobian_reverse(
     """
     level = open_level()
     try:
-        leaves = [Variable._leaf(a, level) for a in args]
+        leaves = [Variable.input_at_level(a, level) for a in args]
         outs = f(*leaves)
     finally:
         close_level(level)
@@ -778,7 +773,7 @@ def _jacobian_reverse(
         for basis in _bases(out_shape, chunk_size):
             batch = open_level()
             try:
-                ct = Dual._new(np.zeros(out_shape), basis, batch, batched=True)
+                ct = Dual.at_level(np.zeros(out_shape), basis, batch, batched=True)
                 adjoints = _gradients(out, level, ct, leaves, consume=False)
                 for block, adjoint in zip(blocks, adjoints, strict=True):
                     block.append(_tangents_of(adjoint, batch, shape_of(basis)[0]))

@@ -93,7 +93,7 @@ class Variable(Tracer):
         self._more: tuple[tuple[Any, ...], dict[str, Any]] | None = None
 
     @classmethod
-    def _leaf(
+    def input_at_level(
         cls, value: Any, level: int, owner: str = "an input", *, copy: bool = False
     ) -> Variable:
         """An input at a transform's own level.
@@ -275,6 +275,24 @@ class Variable(Tracer):
         self._name = name
 
     @property
+    def has_name(self) -> bool:
+        """Whether a name was given (at creation or later), rather than made up.
+
+        >>> Variable(1.0, name="x").has_name, Variable(1.0).has_name
+        (True, False)
+        """
+        return getattr(self, "_name", None) is not None
+
+    @property
+    def primitive(self) -> P.Primitive | None:
+        """The row of the primitive table that made this node (``None`` for an input).
+
+        >>> (Variable(1.0) * 2.0).primitive
+        Primitive('mul')
+        """
+        return self._prim
+
+    @property
     def op(self) -> str:
         """The name of the primitive that made this node (``""`` for an input)."""
         return "" if self._prim is None else self._prim.name
@@ -315,6 +333,19 @@ class Variable(Tracer):
                 "`p.grad = None`), and change a parameter through its .value"
             )
         self._grad = None
+
+    @property
+    def has_grad(self) -> bool:
+        """Whether a :meth:`backward` pass reached this variable since its gradient was
+        last reset (:attr:`grad` reads zeros otherwise). Optimisers skip a parameter
+        without one, as PyTorch skips a ``None`` gradient.
+
+        >>> x = Variable(1.0); x.has_grad
+        False
+        >>> (x * x).backward(); x.has_grad
+        True
+        """
+        return self._grad is not None
 
     def zero_grad(self) -> None:
         """Reset :attr:`grad` to zero.

@@ -21,7 +21,7 @@ from test_primitives import CASES, PrimCase, _rng
 import autodiff as ad
 from autodiff import Dual
 from autodiff.primitives import PRIMITIVES, Primitive, apply
-from autodiff.transforms import _open
+from autodiff.tracer import open_level
 
 B = 3  # tangents per batch
 
@@ -107,9 +107,10 @@ def _tangents(case: PrimCase) -> list[Any]:
 
 
 def _batched_pass(prim: Primitive, case: PrimCase, tangents: list[Any]) -> tuple[Any, Any]:
-    level = _open()  # a live level, left open: the test owns it
+    level = open_level()  # a live level, left open: the test owns it
     duals = tuple(
-        Dual._new(a, t, level, batched=True) for a, t in zip(case.diff_args, tangents, strict=True)
+        Dual.at_level(a, t, level, batched=True)
+        for a, t in zip(case.diff_args, tangents, strict=True)
     )
     out = apply(prim, *case.with_diff(duals), **case.params)
     assert isinstance(out, Dual)
@@ -121,11 +122,11 @@ def _stacked_passes(prim: Primitive, case: PrimCase, tangents: list[Any]) -> Any
     """B unbatched passes (the rules everything else is tested against), stacked."""
     columns = []
     for k in range(B):
-        level = _open()  # a live level, left open: the test owns it
+        level = open_level()  # a live level, left open: the test owns it
         duals = []
         for a, t in zip(case.diff_args, tangents, strict=True):
             tk = float(t[k]) if np.shape(a) == () else t[k]
-            duals.append(Dual._new(a, tk, level))
+            duals.append(Dual.at_level(a, tk, level))
         out = apply(prim, *case.with_diff(tuple(duals)), **case.params)
         assert isinstance(out, Dual)
         columns.append(np.broadcast_to(out.tangent, np.shape(out.value)))
@@ -181,8 +182,8 @@ def test_a_batch_through_a_function() -> None:
 
     x, w = np.array([0.3, -1.2, 0.8]), np.arange(6.0).reshape(2, 3) / 6
     tangents = _rng("through").standard_normal((4, 3))
-    level = _open()  # a live level, left open: the test owns it
-    out = f(Dual._new(x, tangents, level, batched=True), w)
+    level = open_level()  # a live level, left open: the test owns it
+    out = f(Dual.at_level(x, tangents, level, batched=True), w)
     assert isinstance(out, Dual)
     for k in range(4):
         _, column = ad.jvp(lambda x: f(x, w), (x,), (tangents[k],))
@@ -190,8 +191,8 @@ def test_a_batch_through_a_function() -> None:
 
 
 def test_a_batched_dual_shows_its_tangents() -> None:
-    level = _open()  # a live level, left open: the test owns it
-    dual = Dual._new(2.0, np.array([1.0, 0.0]), level, batched=True)
+    level = open_level()  # a live level, left open: the test owns it
+    dual = Dual.at_level(2.0, np.array([1.0, 0.0]), level, batched=True)
     assert repr(dual) == "Dual(value=2.0, tangents=array([1., 0.]))"
     assert repr(dual * 3.0) == "Dual(value=6.0, tangents=array([3., 0.]))"
     # the public constructor keeps its meaning: one tangent of the value's shape

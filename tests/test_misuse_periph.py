@@ -19,7 +19,7 @@ import autodiff as ad
 from autodiff import Variable, datasets, nn, optim
 from autodiff._text import format_value
 from autodiff.datasets import batches, make_blobs
-from autodiff.draw import draw
+from autodiff.drawing import draw
 from autodiff.graph import topological_order
 from autodiff.nn import scalar
 

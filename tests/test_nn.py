@@ -108,6 +108,31 @@ class Net(nn.Module):
         return h
 
 
+def test_every_public_name_is_importable_from_autodiff_nn_with_an_example() -> None:
+    # nn/__init__.py only re-exports: each name lives in one of the package's files.
+    assert sorted(nn.__all__) == [
+        "Linear",
+        "MLP",
+        "Module",
+        "Perceptron",
+        "ReLU",
+        "Sequential",
+        "Sigmoid",
+        "Tanh",
+        "binary_cross_entropy_with_logits",
+        "cross_entropy",
+        "hinge_loss",
+        "init_uniform",
+        "log_softmax",
+        "mse_loss",
+        "softmax",
+    ]
+    for name in nn.__all__:
+        obj = getattr(nn, name)
+        assert obj.__module__.startswith("autodiff.nn."), name
+        assert ">>>" in (obj.__doc__ or ""), name
+
+
 def test_parameters_in_assignment_order_with_dotted_names() -> None:
     net = Net()
     expected = [

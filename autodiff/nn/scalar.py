@@ -40,14 +40,9 @@ import numpy as np
 
 from autodiff._arguments import given, real, real_array
 from autodiff._random import Seed, as_generator
-from autodiff.nn import (
-    Module,
-    _Activation,
-    _activation_function,
-    _mlp_sizes,
-    _positive_int,
-    init_uniform,
-)
+from autodiff.nn._checks import Activation, activation_function, mlp_sizes, positive_int
+from autodiff.nn.init import init_uniform
+from autodiff.nn.module import Module
 from autodiff.tracer import Tracer
 from autodiff.variable import Variable
 
@@ -90,23 +85,23 @@ class Neuron(Module):
     def __init__(
         self,
         in_features: int,
-        activation: _Activation | None = "tanh",
+        activation: Activation | None = "tanh",
         rng: Seed = None,
     ) -> None:
-        n = _positive_int(in_features, "in_features", "Neuron")
+        n = positive_int(in_features, "in_features", "Neuron")
         weight, bias = init_uniform(as_generator(rng, "Neuron"), n, 1)
         self._init(weight[0], float(bias[0]), activation)
 
-    def _init(self, weights: Any, bias: float, activation: _Activation | None) -> None:
+    def _init(self, weights: Any, bias: float, activation: Activation | None) -> None:
         if activation is not None:
-            _activation_function(activation, "Neuron")  # check the name
+            activation_function(activation, "Neuron")  # check the name
         self.w = [Variable(float(wi)) for wi in weights]
         self.b = Variable(float(bias))
         self.activation = activation
 
     @classmethod
     def from_values(
-        cls, weights: Sequence[float], bias: float, activation: _Activation | None = "tanh"
+        cls, weights: Sequence[float], bias: float, activation: Activation | None = "tanh"
     ) -> Neuron:
         """A neuron with the given weights and bias.
 
@@ -133,7 +128,7 @@ class Neuron(Module):
     def _forward(self, x: Sequence[Any]) -> Variable:
         out: Any = sum((wi * xi for wi, xi in zip(self.w, x, strict=True)), self.b)
         if self.activation is not None:
-            out = _activation_function(self.activation)(out)
+            out = activation_function(self.activation)(out)
         return out  # type: ignore[no-any-return]
 
     def extra_repr(self) -> str:
@@ -174,13 +169,13 @@ class Layer(Module):
         self,
         in_features: int,
         out_features: int,
-        activation: _Activation | None = "tanh",
+        activation: Activation | None = "tanh",
         rng: Seed = None,
     ) -> None:
-        n_in = _positive_int(in_features, "in_features", "Layer")
-        n_out = _positive_int(out_features, "out_features", "Layer")
+        n_in = positive_int(in_features, "in_features", "Layer")
+        n_out = positive_int(out_features, "out_features", "Layer")
         if activation is not None:
-            _activation_function(activation, "Layer")  # check the name
+            activation_function(activation, "Layer")  # check the name
         weight, bias = init_uniform(as_generator(rng, "Layer"), n_in, n_out)
         self.neurons = [
             Neuron.from_values(list(row), float(b), activation)
@@ -236,10 +231,10 @@ class MLP(Module):
     def __init__(
         self,
         sizes: Sequence[int],
-        activation: _Activation = "tanh",
+        activation: Activation = "tanh",
         rng: Seed = None,
     ) -> None:
-        sizes = _mlp_sizes(sizes, activation, "scalar.MLP")
+        sizes = mlp_sizes(sizes, activation, "scalar.MLP")
         gen = as_generator(rng, "scalar.MLP")
         last = len(sizes) - 2
         self.layers = [

@@ -18,7 +18,7 @@ import inspect
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 import numpy as np
 
@@ -26,9 +26,9 @@ from autodiff._arguments import choice, given
 from autodiff._text import format_value, trace_names
 from autodiff.dual import Dual
 from autodiff.graph import backpropagate, topological_order
-from autodiff.primitives import Primitive
-from autodiff.tracer import as_value, raw, shape_of
-from autodiff.transforms import _close, _open, _zeros
+from autodiff.primitive import Primitive
+from autodiff.tracer import as_value, close_level, open_level, raw, shape_of
+from autodiff.values import zeros
 from autodiff.variable import Variable
 
 __all__ = ["AdjointRow", "TraceRow", "TraceTable", "trace_table"]
@@ -142,10 +142,10 @@ class TraceTable:
     mode:
         ``"forward"`` or ``"reverse"``.
     rows:
-        One :class:`~autodiff.trace.TraceRow` per variable: inputs, intermediate results, then the
+        One :class:`~autodiff.tables.TraceRow` per variable: inputs, intermediate results, then the
         output ``y``.
     adjoint_rows:
-        Reverse mode only: the :class:`~autodiff.trace.AdjointRow` steps in the order they run.
+        Reverse mode only: the :class:`~autodiff.tables.AdjointRow` steps in the order they run.
     """
 
     def __init__(
@@ -162,34 +162,34 @@ class TraceTable:
         return f"<TraceTable {self.mode}: {len(self.rows)} rows>"
 
     def _columns(self) -> tuple[list[str], list[list[str]]]:
+        """The header and the body: four cells a row, two for each trace."""
         primal = [
-            (f"{r.name} = {r.expression}", _equation(r.substituted, r.value)) for r in self.rows
+            [f"{r.name} = {r.expression}", _equation(r.substituted, r.value)] for r in self.rows
         ]
         if self.mode == "forward":
-            header = ["Primal trace", "", "Tangent trace", ""]
-            body = [
+            tangent = [
                 [
-                    p[0],
-                    p[1],
                     f"{r.derivative_name} = {r.derivative_expression}",
                     _equation(r.derivative_substituted, r.derivative),
                 ]
-                for p, r in zip(primal, self.rows, strict=True)
+                for r in self.rows
             ]
-            return header, body
-        header = ["Primal trace ↓", "", "Adjoint trace (runs bottom to top) ↑", ""]
+            header = ["Primal trace", "", "Tangent trace", ""]
+            return header, [p + t for p, t in zip(primal, tangent, strict=True)]
         adjoint = [
-            (
+            [
                 a.line(),
                 _equation(a.substituted, a.value)
                 + (f", so {a.name} = {_number(a.total)}" if a.accumulate else ""),
-            )
+            ]
             for a in reversed(self.adjoint_rows)
         ]
+        # Top-aligned primal rows beside bottom-aligned adjoint steps.
         height = max(len(primal), len(adjoint))
-        primal += [("", "")] * (height - len(primal))
-        adjoint = [("", "")] * (height - len(adjoint)) + adjoint
-        return header, [[p[0], p[1], a[0], a[1]] for p, a in zip(primal, adjoint, strict=True)]
+        primal += [["", ""]] * (height - len(primal))
+        adjoint = [["", ""]] * (height - len(adjoint)) + adjoint
+        header = ["Primal trace ↓", "", "Adjoint trace (runs bottom to top) ↑", ""]
+        return header, [p + a for p, a in zip(primal, adjoint, strict=True)]
 
     def to_markdown(self) -> str:
         """The table as GitHub-flavoured Markdown.
@@ -301,6 +301,18 @@ def trace_table(
     ...
     TypeError: trace_table: f cannot take 1 argument(s) (missing a required argument: 'x2'); pass one value per parameter of f
     """
+    wrt = _checked_wrt(f, args, mode, wrt)
+    recording = _record(f, args, mode, wrt)
+    if mode == "forward":
+        rows = _rows(_primal_lines(recording), _tangent_lines(recording))
+        return TraceTable("forward", rows)
+    adjoint_rows, totals = _reverse_pass(recording)
+    rows = _rows(_primal_lines(recording), _adjoint_lines(recording, totals))
+    return TraceTable("reverse", rows, adjoint_rows)
+
+
+def _checked_wrt(f: Callable[..., Any], args: tuple[Any, ...], mode: str, wrt: Any) -> int:
+    """Check ``trace_table``'s arguments; ``wrt`` as an index from 0."""
     if not callable(f):
         raise TypeError(
             f"trace_table: f must be a function, not {given(f)}; pass the function first, "
@@ -328,23 +340,67 @@ def trace_table(
             f"trace_table: wrt={wrt} is for forward mode; reverse mode gives the adjoint "
             f"of every input at once, so drop wrt"
         )
-    wrt = int(wrt) % n
+    return int(wrt) % n
+
+
+class _Line(NamedTuple):
+    """One line of a column: ``name = expression = substituted = value``."""
+
+    name: str
+    expression: str
+    substituted: str
+    value: Any
+
+
+@dataclass(frozen=True)
+class _Recording:
+    """``f`` run once: its graph, and the names the table gives its nodes."""
+
+    inputs: list[Variable]  # v₁₋ₙ … v₀, one per argument
+    input_names: list[str]  # f's parameter names: x₁, x₂, …
+    steps: list[Variable]  # v₁, v₂, …: every operation, in the order it ran
+    out: Variable
+    output_name: str  # y, as in the paper, unless an input already has that name
+    level: int  # the level of the recorded nodes: other values are constants
+    names: dict[int, str]  # the v-name of every node, by id
+
+    def name(self, node: Variable) -> str:
+        """The node's name in the table: ``v₋₁``, ``v₃``, …."""
+        return self.names[id(node)]
+
+    def is_node(self, operand: Any) -> bool:
+        """Whether an operand is a recorded node (else it is a constant)."""
+        return isinstance(operand, Variable) and operand.level == self.level
+
+    def operands(self, node: Variable) -> tuple[list[str], list[str]]:
+        """The node's operands as symbols (``v₀``, or a constant) and as numbers."""
+        symbols = [self.name(a) if self.is_node(a) else _factor(a) for a in node.operands]
+        numbers = [_factor(raw(a)) for a in node.operands]
+        return symbols, numbers
+
+
+def _record(f: Callable[..., Any], args: tuple[Any, ...], mode: str, wrt: int) -> _Recording:
+    """Run ``f`` once on ``Variable`` inputs of a level of its own.
+
+    In forward mode the inputs hold dual numbers, seeded with ``ẋ = 1`` for argument
+    ``wrt`` and 0 for the others, so the forward engine computes every tangent.
+    """
+    n = len(args)
     values = [as_value(a, f"trace_table: argument {k}") for k, a in enumerate(args)]
     input_names = _input_names(f, n)
-    # The output is y, as in the paper, unless an input already has that name.
-    output = next(name for name in ("y", "f", "out", "y₀") if name not in input_names)
+    output_name = next(name for name in ("y", "f", "out", "y₀") if name not in input_names)
 
-    levels = [_open() for _ in range(2 if mode == "forward" else 1)]  # live while f runs
+    levels = [open_level() for _ in range(2 if mode == "forward" else 1)]  # live while f runs
     try:
         if mode == "forward":
-            seeds = [_zeros(shape_of(v)) + (1.0 if k == wrt else 0.0) for k, v in enumerate(values)]
-            values = [Dual._new(v, t, levels[0]) for v, t in zip(values, seeds, strict=True)]
+            seeds = [zeros(shape_of(v)) + (1.0 if k == wrt else 0.0) for k, v in enumerate(values)]
+            values = [Dual.at_level(v, t, levels[0]) for v, t in zip(values, seeds, strict=True)]
         level = levels[-1]
-        inputs = [Variable._leaf(v, level) for v in values]
+        inputs = [Variable.input_at_level(v, level) for v in values]
         out = f(*inputs)
     finally:
         for opened in levels:
-            _close(opened)
+            close_level(opened)
     if out is None or isinstance(out, str | bytes | dict) or inspect.isgenerator(out):
         hint = "did you forget `return`?" if out is None else "return a single value"
         raise TypeError(
@@ -353,138 +409,139 @@ def trace_table(
     if not (isinstance(out, Variable) and out.level == level):
         raise ValueError("trace_table: the output does not depend on the inputs")
 
-    steps = [node for node in topological_order(out) if node._prim is not None]
+    steps = [node for node in topological_order(out) if node.op]
     names = dict(zip(map(id, inputs + steps), trace_names(n, len(steps)), strict=True))
+    return _Recording(inputs, input_names, steps, out, output_name, level, names)
 
-    def is_node(a: Any) -> bool:
-        return isinstance(a, Variable) and a.level == level
 
-    def texts(node: Variable) -> tuple[list[str], list[str]]:
-        symbols = [names[id(a)] if is_node(a) else _factor(a) for a in node.operands]
-        numbers = [_factor(raw(a)) for a in node.operands]
-        return symbols, numbers
+def _primitive(node: Variable) -> Primitive:
+    """The primitive that computed ``node``: its display templates write the rows."""
+    return node.primitive  # type: ignore[return-value]
 
-    def primal(node: Variable) -> Any:
-        return raw(node.value)
+
+def _primal_lines(r: _Recording) -> list[_Line]:
+    """The primal trace: ``v₋₁ = x₁ = 2``, ``v₁ = ln v₋₁ = ln 2 = 0.6931``, …, ``y = v₅``."""
+    lines = [
+        _Line(r.name(leaf), name, "", raw(leaf.value))
+        for leaf, name in zip(r.inputs, r.input_names, strict=True)
+    ]
+    for node in r.steps:
+        prim = _primitive(node)
+        symbols, numbers = r.operands(node)
+        lines.append(_Line(r.name(node), prim.show(*symbols), prim.show(*numbers), raw(node.value)))
+    lines.append(_Line(r.output_name, r.name(r.out), "", raw(r.out.value)))
+    return lines
+
+
+def _tangent_lines(r: _Recording) -> list[_Line]:
+    """The tangent trace, one line per primal line: ``v̇₂ = v̇₋₁ × v₀ + v̇₀ × v₋₁``, …."""
 
     def tangent(node: Variable) -> Any:
         return raw(node.value.tangent)
 
-    if mode == "forward":
-        rows = [
-            TraceRow(
-                names[id(leaf)],
-                name,
-                "",
-                primal(leaf),
-                _accent(names[id(leaf)], _DOT),
-                _accent(name, _DOT),
-                "",
-                tangent(leaf),
-            )
-            for leaf, name in zip(inputs, input_names, strict=True)
-        ]
-        for node in steps:
-            prim: Primitive = node._prim  # type: ignore[assignment]
-            symbols, numbers = texts(node)
-            sym_terms, num_terms = [], []
-            for i, a in enumerate(node.operands):
-                if is_node(a):
-                    sym_terms.append(
-                        _term(_accent(names[id(a)], _DOT), prim.show_partial(i, *symbols))
-                    )
-                    num_terms.append(_term(_factor(tangent(a)), prim.show_partial(i, *numbers)))
-            rows.append(
-                TraceRow(
-                    names[id(node)],
-                    prim.show(*symbols),
-                    prim.show(*numbers),
-                    primal(node),
-                    _accent(names[id(node)], _DOT),
-                    _sum_of(sym_terms),
-                    _sum_of(num_terms),
-                    tangent(node),
-                )
-            )
-        last = names[id(out)]
-        rows.append(
-            TraceRow(
-                output,
-                last,
-                "",
-                primal(out),
-                _accent(output, _DOT),
-                _accent(last, _DOT),
-                "",
-                tangent(out),
-            )
-        )
-        return TraceTable("forward", rows)
-
-    # Reverse mode: record every adjoint sent along an edge.
-    if int(np.prod(shape_of(out.value))) != 1:
-        raise ValueError(
-            f"trace_table: reverse mode needs a single-element output, not shape "
-            f"{shape_of(out.value)}"
-        )
-    seed = np.ones(shape_of(out.value)) if shape_of(out.value) else 1.0
-    totals: dict[int, Any] = {id(out): seed}
-    adjoints: list[AdjointRow] = [
-        AdjointRow(_accent(names[id(out)], _BAR), False, _accent(output, _BAR), "", seed, seed)
+    lines = [
+        _Line(_accent(r.name(leaf), _DOT), _accent(name, _DOT), "", tangent(leaf))
+        for leaf, name in zip(r.inputs, r.input_names, strict=True)
     ]
+    for node in r.steps:
+        prim = _primitive(node)
+        symbols, numbers = r.operands(node)
+        symbol_terms, number_terms = [], []
+        for i, a in enumerate(node.operands):
+            if r.is_node(a):  # a constant has no tangent
+                symbol_terms.append(_term(_accent(r.name(a), _DOT), prim.show_partial(i, *symbols)))
+                number_terms.append(_term(_factor(tangent(a)), prim.show_partial(i, *numbers)))
+        lines.append(
+            _Line(
+                _accent(r.name(node), _DOT),
+                _sum_of(symbol_terms),
+                _sum_of(number_terms),
+                tangent(node),
+            )
+        )
+    lines.append(
+        _Line(_accent(r.output_name, _DOT), _accent(r.name(r.out), _DOT), "", tangent(r.out))
+    )
+    return lines
+
+
+def _reverse_pass(r: _Recording) -> tuple[list[AdjointRow], dict[int, Any]]:
+    """Backpropagate from ``ȳ = 1``, one :class:`AdjointRow` per adjoint sent along an edge.
+
+    The steps run from the seed ``v̄ₖ = ȳ`` to the inputs' final ``x̄ = v̄``. Also
+    returns every node's final adjoint, by id (a node that gets none is absent).
+    """
+    shape = shape_of(r.out.value)
+    if int(np.prod(shape)) != 1:
+        raise ValueError(
+            f"trace_table: reverse mode needs a single-element output, not shape {shape}"
+        )
+    seed = np.ones(shape) if shape else 1.0
+    totals: dict[int, Any] = {id(r.out): seed}
+    steps = [_assignment(_accent(r.name(r.out), _BAR), _accent(r.output_name, _BAR), seed)]
 
     def on_edge(node: Variable, i: int, contribution: Any) -> None:
         parent = node.operands[i]
-        prim: Primitive = node._prim  # type: ignore[assignment]
-        symbols, numbers = texts(node)
+        prim = _primitive(node)
+        symbols, numbers = r.operands(node)
         accumulate = id(parent) in totals
         totals[id(parent)] = totals[id(parent)] + contribution if accumulate else contribution
-        bar = _accent(names[id(node)], _BAR)
-        adjoints.append(
+        steps.append(
             AdjointRow(
-                _accent(names[id(parent)], _BAR),
-                accumulate,
-                _sum_of([_term(bar, prim.show_partial(i, *symbols))]),
-                _sum_of([_term(_factor(totals[id(node)]), prim.show_partial(i, *numbers))]),
-                contribution,
-                totals[id(parent)],
+                name=_accent(r.name(parent), _BAR),
+                accumulate=accumulate,
+                expression=_sum_of(
+                    [_term(_accent(r.name(node), _BAR), prim.show_partial(i, *symbols))]
+                ),
+                substituted=_sum_of(
+                    [_term(_factor(totals[id(node)]), prim.show_partial(i, *numbers))]
+                ),
+                value=contribution,
+                total=totals[id(parent)],
             )
         )
 
-    backpropagate(out, seed, on_edge=on_edge)
-    for leaf, name in zip(inputs, input_names, strict=True):
-        total = totals.get(id(leaf), _zeros(shape_of(leaf.value)))
-        adjoints.append(
-            AdjointRow(_accent(name, _BAR), False, _accent(names[id(leaf)], _BAR), "", total, total)
-        )
-    rows = [
-        TraceRow(
-            names[id(leaf)],
-            name,
-            "",
-            primal(leaf),
-            _accent(name, _BAR),
-            _accent(names[id(leaf)], _BAR),
-            "",
-            totals.get(id(leaf), _zeros(shape_of(leaf.value))),
-        )
-        for leaf, name in zip(inputs, input_names, strict=True)
+    backpropagate(r.out, seed, on_edge=on_edge)
+    for leaf, name in zip(r.inputs, r.input_names, strict=True):
+        total = totals.get(id(leaf), zeros(shape_of(leaf.value)))
+        steps.append(_assignment(_accent(name, _BAR), _accent(r.name(leaf), _BAR), total))
+    return steps, totals
+
+
+def _assignment(name: str, source: str, value: Any) -> AdjointRow:
+    """The step ``name = source``, a copy: the seed ``v̄ₖ = ȳ`` or an input's ``x̄ = v̄``."""
+    return AdjointRow(
+        name, accumulate=False, expression=source, substituted="", value=value, total=value
+    )
+
+
+def _adjoint_lines(r: _Recording, totals: dict[int, Any]) -> list[_Line]:
+    """The final adjoint of every primal line: ``x̄₁ = v̄₋₁ = 5.5``, ``v̄₁ = 1``, …, ``ȳ = 1``."""
+
+    def total(node: Variable) -> Any:
+        return totals.get(id(node), zeros(shape_of(node.value)))
+
+    lines = [
+        _Line(_accent(name, _BAR), _accent(r.name(leaf), _BAR), "", total(leaf))
+        for leaf, name in zip(r.inputs, r.input_names, strict=True)
     ]
-    for node in steps:
-        symbols, numbers = texts(node)
-        prim = node._prim  # type: ignore[assignment]
-        rows.append(
-            TraceRow(
-                names[id(node)],
-                prim.show(*symbols),
-                prim.show(*numbers),
-                primal(node),
-                _accent(names[id(node)], _BAR),
-                "",
-                "",
-                totals.get(id(node), _zeros(shape_of(node.value))),
-            )
+    lines += [_Line(_accent(r.name(node), _BAR), "", "", total(node)) for node in r.steps]
+    lines.append(_Line(_accent(r.output_name, _BAR), "", "", totals[id(r.out)]))
+    return lines
+
+
+def _rows(primal: list[_Line], derivative: list[_Line]) -> list[TraceRow]:
+    """Each primal line beside its tangent or adjoint line."""
+    return [
+        TraceRow(
+            name=p.name,
+            expression=p.expression,
+            substituted=p.substituted,
+            value=p.value,
+            derivative_name=d.name,
+            derivative_expression=d.expression,
+            derivative_substituted=d.substituted,
+            derivative=d.value,
         )
-    last = names[id(out)]
-    rows.append(TraceRow(output, last, "", primal(out), _accent(output, _BAR), "", "", seed))
-    return TraceTable("reverse", rows, adjoints)
+        for p, d in zip(primal, derivative, strict=True)
+    ]

@@ -135,7 +135,7 @@ def draw(
             f"limit: draw(y, max_nodes={len(order)})"
         )
     if show_grad is None:
-        show_grad = output._grad is not None
+        show_grad = output.has_grad
     show_grad = bool(show_grad)
     reverse = rankdir in ("RL", "BT")
     dot = graphviz.Digraph(
@@ -144,12 +144,12 @@ def draw(
         edge_attr={"color": _EDGE, "arrowsize": "0.7", "penwidth": "1.2"},
     )
     index = {id(node): k for k, node in enumerate(order)}
-    leaves = [node for node in order if node._prim is None]
-    steps = [node for node in order if node._prim is not None]
+    leaves = [node for node in order if not node.op]
+    steps = [node for node in order if node.op]
     names = dict(zip(map(id, leaves + steps), trace_names(len(leaves), len(steps)), strict=True))
     for k, node in enumerate(order):
-        leaf = node._prim is None
-        name = getattr(node, "_name", None) or names[id(node)]  # empty slot: no name given
+        leaf = not node.op
+        name = (node.name if node.has_name else "") or names[id(node)]  # "" draws as unnamed
         dot.node(
             f"n{k}",
             label=_label(node, name, precision, show_grad),

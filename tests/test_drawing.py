@@ -15,7 +15,7 @@ import pytest
 
 import autodiff as ad
 from autodiff import Dual, Variable, topological_order
-from autodiff.draw import draw, format_value
+from autodiff.drawing import draw, format_value
 
 # --------------------------------------------------------------------------------------
 # Reading a drawing back from its DOT source.
@@ -403,7 +403,10 @@ def test_not_a_variable(output: Any) -> None:
 
 
 def test_draw_is_exported() -> None:
-    assert ad.draw is draw
+    import autodiff.drawing
+
+    assert ad.draw is draw  # the function; its module is autodiff.drawing
+    assert autodiff.drawing.draw is draw
 
 
 # --------------------------------------------------------------------------------------

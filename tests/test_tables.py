@@ -16,7 +16,7 @@ from numpy.testing import assert_allclose
 import autodiff as ad
 from autodiff import Dual, TraceTable, Variable, topological_order, trace_table
 from autodiff.primitives import PRIMITIVES, Primitive, apply
-from autodiff.trace import AdjointRow, TraceRow
+from autodiff.tables import AdjointRow, TraceRow
 
 # --------------------------------------------------------------------------------------
 # Helpers.
