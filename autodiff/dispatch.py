@@ -89,6 +89,7 @@ def install(cls: type) -> None:
     """Give ``cls`` (:class:`~autodiff.Tracer`) every registered method."""
     for name, method in METHODS.items():
         method.__qualname__ = f"{cls.__name__}.{name}"
+        method.__module__ = cls.__module__
         setattr(cls, name, method)
 
 

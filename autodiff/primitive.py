@@ -230,12 +230,12 @@ class Primitive:
         "rules",
     )
 
-    #: The forward rule: ``forward(tangents, out, args, params)`` is the output's
+    #: The forward rule. ``forward(tangents, out, args, params)`` is the output's
     #: tangent, from the operands' tangents (``None`` for an operand not differentiated).
     forward: Forward
-    #: The same for a batch of tangents, each of shape ``(B, *arg.shape)``.
+    #: The forward rule for a batch of tangents, each of shape ``(B, *arg.shape)``.
     forward_batched: Forward
-    #: The reverse rule: ``reverse(i, cotangent, out, args, params)`` is operand ``i``'s
+    #: The reverse rule. ``reverse(i, cotangent, out, args, params)`` is operand ``i``'s
     #: cotangent.
     reverse: Reverse
 
@@ -461,7 +461,8 @@ def shape_error(prim: Primitive, args: Sequence[Any], error: ValueError) -> Valu
 
 
 def row(name: str, impl: Rule, **rules: Any) -> Primitive:
-    """A new row of the table, registered in :data:`PRIMITIVES` under ``name``."""
+    """A new row of the table, registered in :data:`~autodiff.primitive.PRIMITIVES` under
+    ``name``."""
     if name in PRIMITIVES:
         raise ValueError(f"a primitive named {name!r} is in the table already")
     prim = Primitive(name, impl, **rules)
@@ -480,7 +481,7 @@ def _scalar(x: Any) -> Any:
 
 def vectorised(ufunc: Callable[..., Any], fast: Callable[..., float] | None = None) -> Rule:
     """A value rule from a NumPy function, with a quick path through ``fast`` (a function
-    of :mod:`math`) for Python numbers. Where ``math`` raises (``log(-1)``, ``exp(1000)``),
+    of ``math``) for Python numbers. Where ``math`` raises (``log(-1)``, ``exp(1000)``),
     NumPy gives the IEEE answer with its warning. A 0-d result is a Python float.
 
     >>> import math
@@ -517,7 +518,7 @@ def unary(
 ) -> Primitive:
     """An elementwise row of one operand: ``d(out, x)`` is its derivative.
 
-    ``impl`` is a NumPy function (with ``fast`` from :mod:`math` for Python numbers) or a
+    ``impl`` is a NumPy function (with ``fast`` from ``math`` for Python numbers) or a
     value rule of its own; ``show`` is the display of the operation and of its
     derivative.
     """

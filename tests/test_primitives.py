@@ -1,6 +1,6 @@
 """Tests generated from the primitive table: every row, both modes, first and second order.
 
-The tests are parametrized over ``autodiff.primitives.PRIMITIVES`` itself, so a new row is
+The tests are parametrized over ``autodiff.primitive.PRIMITIVES`` itself, so a new row is
 tested as soon as it exists, provided it has test inputs in :data:`DOMAINS` (a test fails
 otherwise). Each primitive is checked on scalars and arrays (and, for binary elementwise
 rows, with broadcasting): its value on Dual and Variable operands, forward mode against

@@ -1,14 +1,13 @@
 """The table of primitives: every operation, its value rule and its derivative rules.
 
-Each row is a :class:`~autodiff.primitive.Primitive`, registered in :data:`PRIMITIVES`.
+Each row is a :class:`~autodiff.primitive.Primitive`, registered in
+:data:`~autodiff.primitive.PRIMITIVES`.
 The rows are grouped by family, each rule written right above its row:
 
-- :mod:`autodiff.primitives.elementwise`: arithmetic, the elementary functions,
-  ``maximum``, ``where``;
-- :mod:`autodiff.primitives.reductions`: ``sum``, ``mean``, ``max``;
-- :mod:`autodiff.primitives.shape`: ``reshape``, ``transpose``, ``broadcast_to``,
-  indexing, ``stack``;
-- :mod:`autodiff.primitives.linalg`: ``matmul``.
+- ``elementwise.py``: arithmetic, the elementary functions, ``maximum``, ``where``;
+- ``reductions.py``: ``sum``, ``mean``, ``max``;
+- ``shape.py``: ``reshape``, ``transpose``, ``broadcast_to``, indexing, ``stack``;
+- ``linalg.py``: ``matmul``.
 
 Rules are written with the package's own functions, so a rule applied to a traced value
 is recorded too: that is what makes second derivatives (``grad(grad(f))``, ``hessian``)

@@ -10,6 +10,7 @@ from autodiff._types import Operand
 from autodiff.dispatch import implements
 from autodiff.primitive import Rule, _scalar, apply, row, unbroadcast
 from autodiff.primitives.shape import reshape, transpose
+from autodiff.tracer import Tracer  # noqa: F401  (names the Operand alias for the docs)
 from autodiff.values import shape_of
 
 __all__ = ["matmul"]
