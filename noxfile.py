@@ -334,7 +334,7 @@ BENCH_PEERS = [
 # torch 2.13.0 wheel is built for Python 3.11.
 @nox.session(python="3.11", venv_backend="virtualenv", default=False)
 def bench(session: nox.Session) -> None:
-    """Time autodiff against its peers (issue 5): ``nox -s bench``.
+    """Time autodiff against its peers : ``nox -s bench``.
 
     Prints a Markdown table and writes benchmarks/results.json and results.md (the
     Performance page reads the JSON). ``nox -s bench -- --quick`` is a fast run with

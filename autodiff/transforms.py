@@ -687,7 +687,8 @@ def _jacobian_forward(
     dual number. The result has one Jacobian per output.
     """
     in_shape = shape_of(args[i])
-    seeds = [(b, True) for b in _bases(in_shape, chunk_size)] if in_shape else [(1.0, False)]
+    # a generator: one block of the basis exists at a time, so chunk_size bounds memory
+    seeds = ((b, True) for b in _bases(in_shape, chunk_size)) if in_shape else iter([(1.0, False)])
     blocks: list[list[Any]] = []
     outs: Sequence[Any] = ()
     for seed, batched in seeds:

@@ -1107,3 +1107,23 @@ def test_jacobian_with_repeated_argnums(mode: Literal["forward", "reverse"]) -> 
     jp, jq = ad.jacobian(lambda p: p["a"] * y, mode=mode, argnums=(0, 0))({"a": x})
     assert_allclose(jp["a"], 3.0 * np.eye(2), rtol=0)
     assert_allclose(jq["a"], jp["a"], rtol=0)
+
+
+def test_forward_jacobian_chunks_bound_the_memory_of_the_basis() -> None:
+    """Only one block of the identity exists at a time: with 10 columns a pass, the peak
+    is about the Jacobian and its assembly, far below the one-pass peak."""
+    import tracemalloc
+
+    x = np.linspace(0.1, 1.0, 600)
+
+    def f(v: Any) -> Any:
+        return ad.sin(v) * v
+
+    peaks = {}
+    for chunk in (None, 10):
+        tracemalloc.start()
+        jac = ad.jacobian(f, mode="forward", chunk_size=chunk)(x)
+        peaks[chunk] = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        np.testing.assert_allclose(np.diag(jac), np.cos(x) * x + np.sin(x))
+    assert peaks[10] < 0.6 * peaks[None], peaks
