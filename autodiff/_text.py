@@ -32,7 +32,7 @@ def trace_names(leaves: int, steps: int) -> list[str]:
     return [f"v{subscript(k + 1 - leaves)}" for k in range(leaves + steps)]
 
 
-def _number(x: Any, precision: int) -> str:
+def _scalar_text(x: Any, precision: int) -> str:
     if isinstance(x, bool | np.bool_):
         return str(bool(x))
     x = float(x)
@@ -43,7 +43,9 @@ def _summary(value: Any, precision: int, edge: int) -> str:
     """``[a, b, …, y, z]`` for the first row of every level: brackets balance."""
     if value.ndim == 1:
         items = list(value) if len(value) <= 2 * edge + 1 else [*value[:edge], None, *value[-edge:]]
-        return "[" + ", ".join("…" if v is None else _number(v, precision) for v in items) + "]"
+        return (
+            "[" + ", ".join("…" if v is None else _scalar_text(v, precision) for v in items) + "]"
+        )
     inner = _summary(value[0], precision, edge)
     return f"[{inner}, …]" if len(value) > 1 else f"[{inner}]"
 
@@ -82,4 +84,4 @@ def format_value(value: Any, precision: int = 4, width: int = 50) -> str:
             if len(text) <= width:
                 break
         return text
-    return _number(value, precision)
+    return _scalar_text(value, precision)

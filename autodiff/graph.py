@@ -70,17 +70,17 @@ def backpropagate(
 ) -> dict[Variable, Any]:
     """Run the reverse pass from ``output`` with cotangent ``seed``.
 
-    Each node's adjoint is the sum of what its users send it; a node sends its adjoint
+    Each node's cotangent is the sum of what its users send it; a node sends its cotangent
     to its parents through its primitive's derivative rules. With ``store=True`` every
-    node's ``grad`` accumulates its adjoint (what :meth:`autodiff.Variable.backward` does).
-    ``on_edge(node, i, contribution)`` is told of every adjoint sent from ``node`` to
+    node's ``grad`` accumulates its cotangent (what :meth:`autodiff.Variable.backward` does).
+    ``on_edge(node, i, contribution)`` is told of every cotangent sent from ``node`` to
     its operand ``i``, in the order they are sent (the reverse trace tables use it).
     With ``consume=True`` the sweep cuts each node from its operands once it is done,
     so a forward value is freed soon after the last rule that needs it, not at the end
     (the transforms use it: their graphs are their own, never walked twice).
 
-    Returns the adjoints of the leaves reached, keyed by leaf (nodes hash by identity).
-    A leaf's adjoint is an array of its own: never the seed, a view or another leaf's.
+    Returns the cotangents of the leaves reached, keyed by leaf (nodes hash by identity).
+    A leaf's cotangent is an array of its own: never the seed, a view or another leaf's.
 
     Examples
     --------
@@ -202,7 +202,7 @@ def _send(
     pending: dict[Variable, Any],
     on_edge: Callable[[Variable, int, Any], None] | None,
 ) -> None:
-    """The general case of the sweep: send the adjoint ``g`` of ``node`` (made by
+    """The general case of the sweep: send the cotangent ``g`` of ``node`` (made by
     ``prim``) to every parent."""
     cls, level, out = node.__class__, node.level, node._value
     args = node._args

@@ -112,7 +112,7 @@ def _call(name: str, *args: Any, **params: Any) -> Any:
 
 
 def unbroadcast(g: Any, shape: tuple[int, ...]) -> Any:
-    """Sum ``g`` back to ``shape``: the adjoint of NumPy broadcasting.
+    """Sum ``g`` back to ``shape``: the transpose of NumPy broadcasting.
 
     Examples
     --------

@@ -50,7 +50,7 @@ def _pretty_input(name: str) -> str:
     return base + digits.translate(_SUBSCRIPTS) if base and digits else name
 
 
-def _number(value: Any) -> str:
+def _table_number(value: Any) -> str:
     """A number as a table shows it, with a true minus sign."""
     text = format_value(value)
     return text.replace("-", "−") if not text.startswith("(") else text
@@ -58,13 +58,13 @@ def _number(value: Any) -> str:
 
 def _factor(value: Any) -> str:
     """A number inside an expression: negative numbers get parentheses."""
-    text = _number(value)
+    text = _table_number(value)
     return f"({text})" if text.startswith("−") else text
 
 
 def _equation(substituted: str, value: Any) -> str:
     """``= substituted = value``, without repeating a bare number."""
-    result = _number(value)
+    result = _table_number(value)
     if not substituted or substituted in (result, f"({result})"):
         return f"= {result}"
     return f"= {substituted} = {result}"
@@ -180,7 +180,7 @@ class TraceTable:
             [
                 a.line(),
                 _equation(a.substituted, a.value)
-                + (f", so {a.name} = {_number(a.total)}" if a.accumulate else ""),
+                + (f", so {a.name} = {_table_number(a.total)}" if a.accumulate else ""),
             ]
             for a in reversed(self.adjoint_rows)
         ]

@@ -175,10 +175,12 @@ def _gradients(
     out: Any, level: int, seed: Any, leaves: Sequence[Variable], *, consume: bool
 ) -> tuple[Any, ...]:
     """``seed · ∂out/∂leaf`` for each leaf: one reverse pass, zeros where none reaches."""
-    adjoints = {}
+    cotangents = {}
     if isinstance(out, Variable) and out.level == level:
-        adjoints = backpropagate(out, seed, consume=consume)
-    return tuple(_plain(adjoints[v] if v in adjoints else zeros(shape_of(v.value))) for v in leaves)
+        cotangents = backpropagate(out, seed, consume=consume)
+    return tuple(
+        _plain(cotangents[v] if v in cotangents else zeros(shape_of(v.value))) for v in leaves
+    )
 
 
 def value_and_grad(
@@ -753,7 +755,7 @@ def _jacobian_reverse(
     in its cotangent, so a batch of cotangents can ride through it as the tangents of
     a dual number whose value is zero: every rule the sweep applies to that cotangent
     pushes the whole batch, through the same batched forward rules that
-    :func:`jacobian` uses in forward mode. The inputs' adjoints then carry the rows,
+    :func:`jacobian` uses in forward mode. The inputs' cotangents then carry the rows,
     ``(m, *in_shape)`` for ``m`` output elements: one walk of the graph per chunk (and
     per output) instead of one per row.
     """
@@ -775,9 +777,9 @@ def _jacobian_reverse(
             batch = open_level()
             try:
                 ct = Dual.at_level(np.zeros(out_shape), basis, batch, batched=True)
-                adjoints = _gradients(out, level, ct, leaves, consume=False)
-                for block, adjoint in zip(blocks, adjoints, strict=True):
-                    block.append(_tangents_of(adjoint, batch, shape_of(basis)[0]))
+                cotangents = _gradients(out, level, ct, leaves, consume=False)
+                for block, cotangent in zip(blocks, cotangents, strict=True):
+                    block.append(_tangents_of(cotangent, batch, shape_of(basis)[0]))
             finally:
                 close_level(batch)
         jacs.append(
