@@ -205,6 +205,10 @@ intersphinx_timeout = 5
 # -- HTML --------------------------------------------------------------------------------
 
 html_theme = "furo"
+# Read the Docs sets the canonical URL of the version it builds (with a trailing
+# slash); each page then names its canonical address in a <link rel="canonical">.
+if canonical := os.environ.get("READTHEDOCS_CANONICAL_URL"):
+    html_baseurl = canonical
 html_title = f"autodiff {release}"
 html_static_path = ["_static"]
 html_css_files = ["custom.css"]
