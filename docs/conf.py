@@ -218,6 +218,15 @@ intersphinx_mapping = {
 }
 intersphinx_timeout = 5
 
+# -- Link check (`nox -s linkcheck`) ----------------------------------------------------
+# Cross-references and links between pages are resolved by every build (a broken one is
+# a warning); the linkcheck builder also tries each external URL.
+
+linkcheck_timeout = 15
+linkcheck_retries = 2
+# GitHub draws its anchors with JavaScript, so linkcheck cannot see them.
+linkcheck_anchors_ignore_for_url = [r"https://github\.com/"]
+
 # -- HTML --------------------------------------------------------------------------------
 
 html_theme = "furo"
