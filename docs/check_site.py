@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from playwright.sync_api import Route, sync_playwright
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -38,6 +39,7 @@ CHROMIUM_ARGS = [
 CDN = re.compile(
     r"https://cdn\.jsdelivr\.net/npm/(?P<package>(@[^/@]+/)?[^/@]+)(@[^/]+)?/(?P<path>.*)"
 )
+MATHJAX_TIMEOUT_MS = 60_000
 BAD_TEXT = [
     ("a traceback", re.compile(r"Traceback \(most recent call last\)")),
     ("a raw object repr", re.compile(r"<[\w.]+ (object )?at 0x[0-9a-f]+>")),
@@ -73,9 +75,14 @@ def check_page(page: Any, html: Path) -> list[str]:
             problems.append(f"{what}: {found.group(0)!r}")
     source = html.read_text(encoding="utf-8")
     if 'class="math' in source:
-        page.wait_for_function(
-            "() => window.MathJax && MathJax.startup && MathJax.startup.promise", timeout=20000
-        )
+        try:
+            # Generous: on a loaded machine MathJax can take a while to start.
+            page.wait_for_function(
+                "() => window.MathJax && MathJax.startup && MathJax.startup.promise",
+                timeout=MATHJAX_TIMEOUT_MS,
+            )
+        except PlaywrightTimeoutError:
+            return [*problems, f"maths: MathJax did not start in {MATHJAX_TIMEOUT_MS // 1000} s"]
         page.evaluate("() => MathJax.startup.promise")
         unrendered = page.evaluate(
             "() => [...document.querySelectorAll('.math')]"
