@@ -14,13 +14,16 @@ session on it would be skipped (exit 0) with nothing done.
 
 from __future__ import annotations
 
+import json
 import logging
+import re
 import shutil
 import subprocess
 import sys
 import tarfile
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import nox
 
@@ -209,6 +212,96 @@ def docs(session: nox.Session) -> None:
         str(DOCS_HTML),
     )
     session.log(f"Docs built: {DOCS_HTML / 'index.html'}")
+
+
+# What requests says when it cannot reach a host at all: no network, no DNS, a proxy
+# that refuses, a timeout. A link that fails this way is reported, not failed.
+_UNREACHABLE = re.compile(
+    r"NameResolutionError|Failed to resolve|Temporary failure in name resolution"
+    r"|Max retries exceeded|Failed to establish a new connection|Network is unreachable"
+    r"|Connection refused|ConnectTimeout|ReadTimeout|timed out|ProxyError"
+    r"|RemoteDisconnected|Connection aborted|Connection reset"
+)
+
+
+@nox.session(python=DOCS_PYTHON, venv_backend=_NO_PYTHON_BACKEND, default=False)
+def linkcheck(session: nox.Session) -> None:
+    """Check the docs' links: every internal one must resolve; external ones are tried.
+
+    Sphinx's ``linkcheck`` builder reads every page (the notebooks are not executed:
+    cell outputs hold no hand-written links) into docs/_build/linkcheck. The session
+    fails on a warning (a cross-reference, a page or an anchor that does not resolve)
+    and on an external link that answers with an error (such as 404). An external link
+    that cannot be reached at all (no network, a timeout) is listed but does not fail
+    the session, so it passes offline. Not part of the default ``nox`` run.
+    """
+    _need_python(session)
+    _docs_install(session, "-e", ".[docs]")
+    out = DOCS / "_build" / "linkcheck"
+    shutil.rmtree(out, ignore_errors=True)
+    out.mkdir(parents=True)
+    warnings_file = out / "warnings.txt"
+    # Exit code 1 means "some link is broken": sorted out below from output.json.
+    session.run(
+        "sphinx-build",
+        "-b",
+        "linkcheck",
+        "-n",
+        "--keep-going",
+        "-D",
+        "nb_execution_mode=off",
+        # Not executed, a page has no kernel to name its language: no lexer is not a problem.
+        "-D",
+        "suppress_warnings=myst-nb.lexer,config.cache",
+        "-d",
+        str(out / "doctrees"),
+        "-w",
+        str(warnings_file),
+        *session.posargs,
+        str(DOCS),
+        str(out),
+        success_codes=[0, 1],
+    )
+    results_file = out / "output.json"
+    if not results_file.exists():
+        session.error(f"linkcheck wrote no {results_file.relative_to(ROOT)}: see the log above")
+    results = [json.loads(line) for line in results_file.read_text("utf-8").splitlines()]
+    broken = [r for r in results if r["status"] == "broken" and not _UNREACHABLE.search(r["info"])]
+    unreachable = [
+        r
+        for r in results
+        if r["status"] == "timeout" or (r["status"] == "broken" and _UNREACHABLE.search(r["info"]))
+    ]
+    working = [r for r in results if r["status"] in ("working", "redirected")]
+
+    def where(r: dict[str, Any]) -> str:
+        return f"docs/{r['filename']}:{r['lineno']}: {r['uri']}"
+
+    session.log(
+        f"{len(working)} external link(s) working, {len(unreachable)} not reached, "
+        f"{len(broken)} broken"
+    )
+    if unreachable:
+        by_uri: dict[str, str] = {}
+        for r in unreachable:
+            found = _UNREACHABLE.search(r["info"])
+            by_uri.setdefault(r["uri"], found.group(0) if found else r["status"])
+        session.warn(
+            f"{len(by_uri)} external URL(s) not reached (no network?); not a failure:\n"
+            + "\n".join(f"  {uri} ({why})" for uri, why in sorted(by_uri.items()))
+        )
+    for r in results:
+        if r["status"] == "redirected":
+            session.log(f"redirected: {where(r)} -> {r['info']}")
+    warnings = warnings_file.read_text("utf-8").strip() if warnings_file.exists() else ""
+    problems = []
+    if warnings:
+        problems.append(f"warnings (broken internal links or references):\n{warnings}")
+    if broken:
+        lines = "\n".join(f"  {where(r)}: {r['info']}" for r in broken)
+        problems.append(f"broken external links:\n{lines}")
+    if problems:
+        session.error("\n".join(problems))
 
 
 @nox.session(python=DOCS_PYTHON, venv_backend=_NO_PYTHON_BACKEND, default=False)

@@ -26,6 +26,9 @@ import autodiff
 
 DOCS = Path(__file__).parent
 PACKAGE = Path(autodiff.__file__).parent
+# The kernels' IPython extension and matplotlib style for the figures (see
+# _ext/autodiff_figures.py).
+EXT = DOCS / "_ext"
 
 # -- Project -----------------------------------------------------------------------------
 
@@ -52,6 +55,7 @@ extensions = [
 exclude_patterns = [
     "_build",
     "jupyter_execute",
+    "_ext",
     "_intersphinx",
     "_notebooks",
     ".jupyter_cache",
@@ -81,7 +85,8 @@ def _package_hash() -> str:
     """A hash of what the pages' outputs depend on besides their own code."""
     digest = hashlib.sha256()
     results = DOCS.parent / "benchmarks" / "results.json"  # read by the Performance page
-    for path in [*sorted(PACKAGE.rglob("*.py")), results]:
+    figures = sorted(p for p in EXT.iterdir() if p.is_file())  # how figures are drawn
+    for path in [*sorted(PACKAGE.rglob("*.py")), results, *figures]:
         if path.exists():
             digest.update(path.relative_to(DOCS.parent).as_posix().encode())
             digest.update(path.read_bytes())
@@ -89,13 +94,17 @@ def _package_hash() -> str:
 
 
 def _quiet_kernel_spec() -> None:
-    """Run the pages' ``python3`` kernel with its log level at ERROR.
+    """Run the pages' ``python3`` kernel with its log level at ERROR, and the figures' style.
 
     An IPython kernel started over TCP logs "Kernel is running over TCP without
     encryption" at WARNING level, once per page. Jupyter looks for kernel specs in
     ``JUPYTER_PATH`` first, so a ``python3`` spec there, the same as ipykernel's own
     (this Python, ``-m ipykernel_launcher``) plus the log level, replaces it for this
     build and for the kernels it starts.
+
+    The spec also loads the IPython extension ``_ext/autodiff_figures.py`` and points
+    matplotlib at ``_ext/matplotlibrc``: every figure becomes an inline SVG that
+    follows the light or dark theme, with no code in the pages.
     """
     root = DOCS / ".jupyter_cache" / "jupyter-path"
     spec = {
@@ -106,7 +115,14 @@ def _quiet_kernel_spec() -> None:
             "-f",
             "{connection_file}",
             "--IPKernelApp.log_level=ERROR",
+            "--ext=autodiff_figures",
         ],
+        "env": {
+            "PYTHONPATH": os.pathsep.join(
+                [str(EXT), *filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep))]
+            ),
+            "MATPLOTLIBRC": str(EXT / "matplotlibrc"),
+        },
         "display_name": "Python 3 (ipykernel)",
         "language": "python",
         "metadata": {"debugger": True},
@@ -202,9 +218,22 @@ intersphinx_mapping = {
 }
 intersphinx_timeout = 5
 
+# -- Link check (`nox -s linkcheck`) ----------------------------------------------------
+# Cross-references and links between pages are resolved by every build (a broken one is
+# a warning); the linkcheck builder also tries each external URL.
+
+linkcheck_timeout = 15
+linkcheck_retries = 2
+# GitHub draws its anchors with JavaScript, so linkcheck cannot see them.
+linkcheck_anchors_ignore_for_url = [r"https://github\.com/"]
+
 # -- HTML --------------------------------------------------------------------------------
 
 html_theme = "furo"
+# Read the Docs sets the canonical URL of the version it builds (with a trailing
+# slash); each page then names its canonical address in a <link rel="canonical">.
+if canonical := os.environ.get("READTHEDOCS_CANONICAL_URL"):
+    html_baseurl = canonical
 html_title = f"autodiff {release}"
 html_static_path = ["_static"]
 html_css_files = ["custom.css"]
