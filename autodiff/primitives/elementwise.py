@@ -958,21 +958,30 @@ def hypot(x: Operand, y: Operand) -> Any:
     return apply(hypot_p, x, y)
 
 
-def _arctan2_partial_y(out: Any, y: Any, x: Any) -> Any:
-    """∂ arctan2(y, x)/∂y = x / (x² + y²), as x / h / h with h = hypot(y, x) (no overflow)."""
-    h = hypot(y, x)
-    return divide(divide(x, h), h)
+def _arctan2_partial(i: int) -> Rule:
+    """∂ arctan2(y, x)/∂y = x / (x² + y²) and ∂/∂x = −y / (x² + y²), as a / h / h with
+    h = hypot(y, x) (no overflow or underflow of the squares); 0 at the origin.
 
+    0 is PyTorch's first derivative there; the division by 1 in its place keeps the
+    second derivatives at the origin finite (0) too.
+    """
 
-def _arctan2_partial_x(out: Any, y: Any, x: Any) -> Any:
-    h = hypot(y, x)
-    return divide(divide(-y, h), h)
+    def rule(out: Any, y: Any, x: Any) -> Any:
+        a = x if i == 0 else -y
+        origin = np.equal(raw(y), 0) & np.equal(raw(x), 0)
+        if not np.any(origin):
+            h = hypot(y, x)
+            return divide(divide(a, h), h)
+        h = where(origin, 1.0, hypot(y, x))
+        return where(origin, 0.0, divide(divide(a, h), h))
+
+    return rule
 
 
 arctan2_p = binary(
     "arctan2",
     np.arctan2,
-    d=(_arctan2_partial_y, _arctan2_partial_x),
+    d=(_arctan2_partial(0), _arctan2_partial(1)),
     show=("arctan2({0}, {1})", ("{1} / ({0}² + {1}²)", "−{0} / ({0}² + {1}²)")),
 )
 
@@ -981,8 +990,10 @@ arctan2_p = binary(
 def arctan2(y: Operand, x: Operand) -> Any:
     """The angle of the point ``(x, y)``, in ``[-π, π]``, elementwise (note the order).
 
-    Partial derivatives: ``x / (x² + y²)`` for ``y`` and ``-y / (x² + y²)`` for ``x``;
-    ``nan`` at the origin, where the angle jumps, as in PyTorch and JAX.
+    Partial derivatives: ``x / (x² + y²)`` for ``y`` and ``-y / (x² + y²)`` for ``x``.
+    At the origin, where the angle jumps, they are taken to be 0, as PyTorch takes them
+    (JAX gives nan), and so are the second derivatives (nan in PyTorch and JAX). On the
+    cut ``y = 0, x < 0`` they are the ones of the formula (continuous), as in both.
 
     >>> arctan2(1.0, 1.0)  # doctest: +NUMBER
     0.785
