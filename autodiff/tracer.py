@@ -219,6 +219,15 @@ class Tracer(Traced):
         def max(
             self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
         ) -> Self: ...
+        def clip(
+            self,
+            a_min: Operand | None = None,
+            a_max: Operand | None = None,
+            *,
+            min: Operand | None = None,
+            max: Operand | None = None,
+        ) -> Self: ...
+        def round(self, decimals: int = 0) -> Self: ...
 
     def __pos__(self) -> Self:
         return self

@@ -212,6 +212,55 @@ DOMAINS: dict[str, Domain] = {
         elementwise(_ANY, _ANY),
         elementwise(uniform(-30.0, 30.0), uniform(-30.0, 30.0), tag="wide"),
     ),
+    # numpy elementwise (np-elementwise): away from kinks and jumps by far more than the
+    # finite-difference step
+    "square": elementwise(_ANY),
+    "sinh": elementwise(uniform(-3.0, 3.0)),
+    "cosh": elementwise(uniform(-3.0, 3.0)),
+    "arcsin": elementwise(uniform(-0.9, 0.9)),
+    "arccos": elementwise(uniform(-0.9, 0.9)),
+    "arctan": elementwise(uniform(-3.0, 3.0)),
+    "arcsinh": elementwise(uniform(-3.0, 3.0)),
+    "arccosh": elementwise(uniform(1.2, 4.0)),
+    "arctanh": elementwise(uniform(-0.9, 0.9)),
+    "log1p": elementwise(uniform(-0.8, 3.0)),
+    "expm1": elementwise(_ANY),
+    "log2": elementwise(_POSITIVE),
+    "log10": elementwise(_POSITIVE),
+    "exp2": elementwise(_ANY),
+    "softplus": combine(
+        elementwise(uniform(-5.0, 5.0)), elementwise(signed(20.0, 40.0), tag="wide")
+    ),
+    "hypot": combine(
+        elementwise(_ANY, _ANY), elementwise(_ANY, constant(0.5), constants=(1,), tag="y_half")
+    ),
+    "arctan2": combine(
+        elementwise(_ANY, signed(0.3, 2.0)), elementwise(signed(0.3, 2.0), _ANY, tag="y_away")
+    ),
+    "mod": combine(
+        elementwise(uniform(-5.0, 5.0), signed(0.7, 2.0)),
+        elementwise(uniform(-5.0, 5.0), constant(1.5), constants=(1,), tag="const_divisor"),
+    ),
+    "sign": elementwise(signed(0.1, 2.0)),
+    "floor": elementwise(uniform(-3.0, 3.0)),
+    "ceil": elementwise(uniform(-3.0, 3.0)),
+    "round": combine(
+        elementwise(uniform(-3.0, 3.0)),
+        Domain(
+            lambda rng: [
+                PrimCase("decimals1", (uniform(-3.0, 3.0)(rng, (2, 3)),), (0,), {"decimals": 1}),
+                PrimCase(
+                    "decimals_neg", (uniform(-300.0, 300.0)(rng, ()),), (0,), {"decimals": -1}
+                ),
+            ],
+            arity=1,
+        ),
+    ),
+    "clip": combine(
+        elementwise(_ANY, uniform(-1.5, -0.3), uniform(0.3, 1.5)),
+        elementwise(_ANY, constant(-np.inf), uniform(-1.0, 1.0), constants=(1,), tag="no_min"),
+        elementwise(_ANY, uniform(0.5, 1.0), uniform(-1.0, 0.0), tag="min_above_max"),
+    ),
     "matmul": structural(
         Spec("matrix", ((2, 3), (3, 4))),
         Spec("matvec", ((2, 3), (3,))),

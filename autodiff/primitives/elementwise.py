@@ -28,6 +28,7 @@ from autodiff.primitive import (
     row,
     unary,
     unbroadcast,
+    zero,
 )
 from autodiff.tracer import Tracer
 from autodiff.values import raw, shape_of
@@ -35,20 +36,43 @@ from autodiff.values import raw, shape_of
 __all__ = [
     "abs",
     "add",
+    "arccos",
+    "arccosh",
+    "arcsin",
+    "arcsinh",
+    "arctan",
+    "arctan2",
+    "arctanh",
+    "ceil",
+    "clip",
     "cos",
+    "cosh",
     "divide",
     "exp",
+    "exp2",
+    "expm1",
+    "floor",
+    "hypot",
     "log",
+    "log1p",
+    "log2",
+    "log10",
     "logaddexp",
     "maximum",
     "minimum",
+    "mod",
     "multiply",
     "negative",
     "power",
     "relu",
+    "round",
     "sigmoid",
+    "sign",
     "sin",
+    "sinh",
+    "softplus",
     "sqrt",
+    "square",
     "subtract",
     "tan",
     "tanh",
@@ -577,6 +601,564 @@ def logaddexp(x: Operand, y: Operand) -> Any:
     1000.0
     """
     return apply(logaddexp_p, x, y)
+
+
+# -- more of NumPy's elementary functions ---------------------------------------------
+
+square_p = unary(
+    "square",
+    np.square,
+    fast=lambda x: float(x) * x,
+    d=lambda out, x: 2.0 * x,
+    show=("{0}²", "2 × {0}"),
+)
+
+
+@implements(np.square, fast=square_p)
+def square(x: T) -> T:
+    """``x²``, elementwise. Derivative: ``2 x``.
+
+    >>> square(-3.0)
+    9.0
+    """
+    return apply(square_p, x)  # type: ignore[no-any-return]
+
+
+def _sinh_partial(out: Any, x: Any) -> Any:
+    return cosh(x)
+
+
+sinh_p = unary("sinh", np.sinh, fast=math.sinh, d=_sinh_partial, show=("sinh {0}", "cosh {0}"))
+
+
+@implements(np.sinh, fast=sinh_p)
+def sinh(x: T) -> T:
+    """Hyperbolic sine, elementwise. Derivative: ``cosh x``.
+
+    >>> sinh(0.0)
+    0.0
+    """
+    return apply(sinh_p, x)  # type: ignore[no-any-return]
+
+
+def _cosh_partial(out: Any, x: Any) -> Any:
+    return sinh(x)
+
+
+cosh_p = unary("cosh", np.cosh, fast=math.cosh, d=_cosh_partial, show=("cosh {0}", "sinh {0}"))
+
+
+@implements(np.cosh, fast=cosh_p)
+def cosh(x: T) -> T:
+    """Hyperbolic cosine, elementwise. Derivative: ``sinh x``.
+
+    >>> cosh(0.0)
+    1.0
+    """
+    return apply(cosh_p, x)  # type: ignore[no-any-return]
+
+
+def _arcsin_partial(out: Any, x: Any) -> Any:
+    """1 / √(1 − x²), written √((1 − x)(1 + x)): no cancellation near ±1."""
+    return divide(1.0, sqrt((1.0 - x) * (1.0 + x)))
+
+
+arcsin_p = unary(
+    "arcsin", np.arcsin, fast=math.asin, d=_arcsin_partial, show=("arcsin {0}", "1 / √(1 − {0}²)")
+)
+
+
+@implements(np.arcsin, fast=arcsin_p)
+def arcsin(x: T) -> T:
+    """Inverse sine, elementwise. Derivative: ``1 / sqrt(1 - x²)``, ``inf`` at ``x = ±1``.
+
+    Outside ``[-1, 1]`` it is ``nan`` with a ``RuntimeWarning``, as in NumPy.
+
+    >>> arcsin(0.0)
+    0.0
+    """
+    return apply(arcsin_p, x)  # type: ignore[no-any-return]
+
+
+arccos_p = unary(
+    "arccos",
+    np.arccos,
+    fast=math.acos,
+    d=lambda out, x: -_arcsin_partial(out, x),
+    show=("arccos {0}", "−1 / √(1 − {0}²)"),
+)
+
+
+@implements(np.arccos, fast=arccos_p)
+def arccos(x: T) -> T:
+    """Inverse cosine, elementwise. Derivative: ``-1 / sqrt(1 - x²)``, ``-inf`` at ``x = ±1``.
+
+    >>> arccos(1.0)
+    0.0
+    """
+    return apply(arccos_p, x)  # type: ignore[no-any-return]
+
+
+arctan_p = unary(
+    "arctan",
+    np.arctan,
+    fast=math.atan,
+    d=lambda out, x: divide(1.0, 1.0 + x * x),
+    show=("arctan {0}", "1 / (1 + {0}²)"),
+)
+
+
+@implements(np.arctan, fast=arctan_p)
+def arctan(x: T) -> T:
+    """Inverse tangent, elementwise. Derivative: ``1 / (1 + x²)``.
+
+    >>> arctan(0.0)
+    0.0
+    """
+    return apply(arctan_p, x)  # type: ignore[no-any-return]
+
+
+def _arcsinh_partial(out: Any, x: Any) -> Any:
+    """1 / √(x² + 1) as 1 / hypot(x, 1): no overflow of x² for large |x|."""
+    return divide(1.0, hypot(x, 1.0))
+
+
+arcsinh_p = unary(
+    "arcsinh",
+    np.arcsinh,
+    fast=math.asinh,
+    d=_arcsinh_partial,
+    show=("arsinh {0}", "1 / √({0}² + 1)"),
+)
+
+
+@implements(np.arcsinh, fast=arcsinh_p)
+def arcsinh(x: T) -> T:
+    """Inverse hyperbolic sine, elementwise. Derivative: ``1 / sqrt(x² + 1)``.
+
+    >>> arcsinh(0.0)
+    0.0
+    """
+    return apply(arcsinh_p, x)  # type: ignore[no-any-return]
+
+
+arccosh_p = unary(
+    "arccosh",
+    np.arccosh,
+    fast=math.acosh,
+    # 1 / √(x² − 1) as 1 / (√(x − 1) √(x + 1)): no cancellation near 1, no overflow.
+    d=lambda out, x: divide(1.0, sqrt(x - 1.0) * sqrt(x + 1.0)),
+    show=("arcosh {0}", "1 / √({0}² − 1)"),
+)
+
+
+@implements(np.arccosh, fast=arccosh_p)
+def arccosh(x: T) -> T:
+    """Inverse hyperbolic cosine, elementwise, for ``x >= 1``. Derivative:
+    ``1 / sqrt(x² - 1)``, ``inf`` at ``x = 1``.
+
+    >>> arccosh(1.0)
+    0.0
+    """
+    return apply(arccosh_p, x)  # type: ignore[no-any-return]
+
+
+arctanh_p = unary(
+    "arctanh",
+    np.arctanh,
+    fast=math.atanh,
+    d=lambda out, x: divide(1.0, (1.0 - x) * (1.0 + x)),
+    show=("artanh {0}", "1 / (1 − {0}²)"),
+)
+
+
+@implements(np.arctanh, fast=arctanh_p)
+def arctanh(x: T) -> T:
+    """Inverse hyperbolic tangent, elementwise, for ``-1 <= x <= 1`` (``±inf`` at ``±1``).
+    Derivative: ``1 / (1 - x²)``.
+
+    >>> arctanh(0.0)
+    0.0
+    """
+    return apply(arctanh_p, x)  # type: ignore[no-any-return]
+
+
+log1p_p = unary(
+    "log1p",
+    np.log1p,
+    fast=math.log1p,
+    d=lambda out, x: divide(1.0, 1.0 + x),
+    show=("ln(1 + {0})", "1 / (1 + {0})"),
+)
+
+
+@implements(np.log1p, fast=log1p_p)
+def log1p(x: T) -> T:
+    """``log(1 + x)``, elementwise, accurate for small ``x``. Derivative: ``1 / (1 + x)``.
+
+    >>> log1p(1e-20)
+    1e-20
+    """
+    return apply(log1p_p, x)  # type: ignore[no-any-return]
+
+
+expm1_p = unary(
+    "expm1",
+    np.expm1,
+    fast=math.expm1,
+    # exp x, not out + 1, which loses exp x where x is very negative (out + 1 = 0).
+    d=lambda out, x: exp(x),
+    show=("exp {0} − 1", "exp {0}"),
+)
+
+
+@implements(np.expm1, fast=expm1_p)
+def expm1(x: T) -> T:
+    """``exp(x) - 1``, elementwise, accurate for small ``x``. Derivative: ``exp x``.
+
+    >>> expm1(1e-20)
+    1e-20
+    """
+    return apply(expm1_p, x)  # type: ignore[no-any-return]
+
+
+_LN2 = math.log(2.0)
+_LN10 = math.log(10.0)
+
+log2_p = unary(
+    "log2",
+    np.log2,
+    fast=math.log2,
+    d=lambda out, x: divide(1.0 / _LN2, x),
+    show=("log₂ {0}", "1 / ({0} ln 2)"),
+)
+
+
+@implements(np.log2, fast=log2_p)
+def log2(x: T) -> T:
+    """Base-2 logarithm, elementwise. Derivative: ``1 / (x ln 2)``.
+
+    >>> log2(8.0)
+    3.0
+    """
+    return apply(log2_p, x)  # type: ignore[no-any-return]
+
+
+log10_p = unary(
+    "log10",
+    np.log10,
+    fast=math.log10,
+    d=lambda out, x: divide(1.0 / _LN10, x),
+    show=("log₁₀ {0}", "1 / ({0} ln 10)"),
+)
+
+
+@implements(np.log10, fast=log10_p)
+def log10(x: T) -> T:
+    """Base-10 logarithm, elementwise. Derivative: ``1 / (x ln 10)``.
+
+    >>> log10(100.0)
+    2.0
+    """
+    return apply(log10_p, x)  # type: ignore[no-any-return]
+
+
+exp2_p = unary(
+    "exp2",
+    np.exp2,
+    fast=lambda x: math.pow(2.0, x),
+    d=lambda out, x: out * _LN2,
+    show=("2^{0}", "2^{0} ln 2"),
+)
+
+
+@implements(np.exp2, fast=exp2_p)
+def exp2(x: T) -> T:
+    """``2 ** x``, elementwise. Derivative: ``2^x ln 2``.
+
+    >>> exp2(3.0)
+    8.0
+    """
+    return apply(exp2_p, x)  # type: ignore[no-any-return]
+
+
+def _softplus_impl(x: Any) -> Any:
+    if x.__class__ is float or x.__class__ is int:
+        if x > 0:
+            return x + math.log1p(math.exp(-x))
+        return math.log1p(math.exp(x))
+    return _scalar(np.logaddexp(0.0, x))
+
+
+softplus_p = unary(
+    "softplus",
+    _softplus_impl,
+    d=lambda out, x: sigmoid(x),
+    show=("softplus {0}", "σ({0})"),
+)
+
+
+def softplus(x: T) -> T:
+    """``log(1 + exp(x))``, elementwise, computed without overflow for any ``x``
+    (``x + log(1 + exp(-x))`` for ``x > 0``). Derivative: ``sigmoid(x)``.
+
+    NumPy has no softplus, so no NumPy function calls it; unlike PyTorch's
+    ``softplus`` there is no threshold above which it turns into ``x``.
+
+    >>> softplus(0.0)  # doctest: +NUMBER
+    0.693
+    >>> softplus(1000.0), softplus(-1000.0)
+    (1000.0, 0.0)
+    """
+    return apply(softplus_p, x)  # type: ignore[no-any-return]
+
+
+# -- two operands: hypot, arctan2, mod ------------------------------------------------
+
+
+def _hypot_partial(i: int) -> Rule:
+    """∂ hypot(x, y)/∂x = x / hypot(x, y) (y / hypot(x, y) for y), taken as 0 at (0, 0).
+
+    0 is a subgradient there, as ``abs'(0) = 0`` (``hypot(x, 0) = |x|``) and as in
+    ``torch.linalg.vector_norm``; the division by 1 in its place keeps the second
+    derivatives at (0, 0) finite (0) too.
+    """
+
+    def rule(out: Any, x: Any, y: Any) -> Any:
+        a = x if i == 0 else y
+        origin = np.equal(raw(out), 0)
+        if not np.any(origin):
+            return divide(a, out)
+        return where(origin, 0.0, divide(a, where(origin, 1.0, out)))
+
+    return rule
+
+
+hypot_p = binary(
+    "hypot",
+    np.hypot,
+    d=(_hypot_partial(0), _hypot_partial(1)),
+    show=("√({0}² + {1}²)", ("{0} / √({0}² + {1}²)", "{1} / √({0}² + {1}²)")),
+)
+
+
+@implements(np.hypot)
+def hypot(x: Operand, y: Operand) -> Any:
+    """``sqrt(x² + y²)``, elementwise, without overflow or underflow of the squares.
+
+    Partial derivatives: ``x / hypot(x, y)`` and ``y / hypot(x, y)``. At ``(0, 0)``,
+    where ``hypot`` has a cone's tip, they are taken to be 0, and so are the second
+    derivatives: the subgradient 0, as ``abs'(0) = 0`` here and as PyTorch's
+    ``torch.linalg.vector_norm`` takes it (``torch.hypot`` gives nan there, JAX's
+    ``jnp.hypot`` ½ each).
+
+    >>> hypot(3.0, 4.0)
+    5.0
+    """
+    return apply(hypot_p, x, y)
+
+
+def _arctan2_partial(i: int) -> Rule:
+    """∂ arctan2(y, x)/∂y = x / (x² + y²) and ∂/∂x = −y / (x² + y²), as a / h / h with
+    h = hypot(y, x) (no overflow or underflow of the squares); 0 at the origin.
+
+    0 is PyTorch's first derivative there; the division by 1 in its place keeps the
+    second derivatives at the origin finite (0) too.
+    """
+
+    def rule(out: Any, y: Any, x: Any) -> Any:
+        a = x if i == 0 else -y
+        origin = np.equal(raw(y), 0) & np.equal(raw(x), 0)
+        if not np.any(origin):
+            h = hypot(y, x)
+            return divide(divide(a, h), h)
+        h = where(origin, 1.0, hypot(y, x))
+        return where(origin, 0.0, divide(divide(a, h), h))
+
+    return rule
+
+
+arctan2_p = binary(
+    "arctan2",
+    np.arctan2,
+    d=(_arctan2_partial(0), _arctan2_partial(1)),
+    show=("arctan2({0}, {1})", ("{1} / ({0}² + {1}²)", "−{0} / ({0}² + {1}²)")),
+)
+
+
+@implements(np.arctan2)
+def arctan2(y: Operand, x: Operand) -> Any:
+    """The angle of the point ``(x, y)``, in ``[-π, π]``, elementwise (note the order).
+
+    Partial derivatives: ``x / (x² + y²)`` for ``y`` and ``-y / (x² + y²)`` for ``x``.
+    At the origin, where the angle jumps, they are taken to be 0, as PyTorch takes them
+    (JAX gives nan), and so are the second derivatives (nan in PyTorch and JAX). On the
+    cut ``y = 0, x < 0`` they are the ones of the formula (continuous), as in both.
+
+    >>> arctan2(1.0, 1.0)  # doctest: +NUMBER
+    0.785
+    """
+    return apply(arctan2_p, y, x)
+
+
+def _mod_partial_divisor(out: Any, x: Any, y: Any) -> Any:
+    """∂(x mod y)/∂y = −⌊x / y⌋: a constant (the quotient is piecewise constant)."""
+    return _scalar(-np.floor_divide(raw(x), raw(y)))
+
+
+mod_p = binary(
+    "mod",
+    np.mod,
+    d=(one, _mod_partial_divisor),
+    show=("{0} mod {1}", ("1", "−⌊{0} / {1}⌋")),
+)
+
+
+@implements(np.mod)
+def mod(x: Operand, y: Operand) -> Any:
+    """The remainder of ``x / y`` with the sign of ``y``, elementwise: NumPy's ``mod``
+    (``np.remainder``, Python's ``%``), ``x - floor(x / y) y``.
+
+    Partial derivatives: 1 for ``x`` and ``-floor(x / y)`` for ``y`` (the quotient of
+    ``np.floor_divide``), as in PyTorch's ``remainder``; at the jumps, where ``x / y``
+    is an integer, they are the ones of the side the value is taken from. ``mod(x, 0)``
+    is ``nan``, as in NumPy.
+
+    >>> mod(-1.0, 3.0), mod(5.5, 2.0)
+    (2.0, 1.5)
+    """
+    return apply(mod_p, x, y)
+
+
+# -- piecewise constant: derivative 0 (the engines send zeros, never 0 · g) -------------
+
+sign_p = unary("sign", np.sign, d=zero, show=("sign {0}", "0"))
+
+
+@implements(np.sign)
+def sign(x: T) -> T:
+    """The sign of ``x`` (-1, 0 or 1; nan for nan), elementwise. Derivative: 0 everywhere,
+    also at 0, as in PyTorch and JAX.
+
+    >>> sign(-2.0), sign(0.0)
+    (-1.0, 0.0)
+    """
+    return apply(sign_p, x)  # type: ignore[no-any-return]
+
+
+floor_p = unary("floor", np.floor, d=zero, show=("⌊{0}⌋", "0"))
+
+
+@implements(np.floor)
+def floor(x: T) -> T:
+    """The largest integer ``<= x``, as a float, elementwise. Derivative: 0 everywhere,
+    also at the integers, as in PyTorch and JAX.
+
+    >>> floor(-1.5)
+    -2.0
+    """
+    return apply(floor_p, x)  # type: ignore[no-any-return]
+
+
+ceil_p = unary("ceil", np.ceil, d=zero, show=("⌈{0}⌉", "0"))
+
+
+@implements(np.ceil)
+def ceil(x: T) -> T:
+    """The smallest integer ``>= x``, as a float, elementwise. Derivative: 0 everywhere,
+    also at the integers, as in PyTorch and JAX.
+
+    >>> ceil(-1.5)
+    -1.0
+    """
+    return apply(ceil_p, x)  # type: ignore[no-any-return]
+
+
+round_p = row(
+    "round",
+    lambda x, decimals=0: _scalar(np.round(x, decimals)),
+    partials=(zero,),
+    display="round {0}",
+    partial_display=("0",),
+)
+
+
+@implements(np.round, np.around, method="round")
+def round(x: T, decimals: int = 0) -> T:
+    """``x`` rounded to ``decimals`` decimals (negative: to tens, hundreds...), halves to
+    even, elementwise, as NumPy's ``round``. Derivative: 0 everywhere, as in PyTorch and JAX.
+
+    >>> round(2.5), round(3.5), round(1.234, 2)
+    (2.0, 4.0, 1.23)
+    """
+    from autodiff._arguments import integer  # not at the top: it imports the tracer
+
+    decimals = integer(decimals, "round", "decimals", low=-(2**31), example=0)
+    return apply(round_p, x, decimals=decimals)  # type: ignore[no-any-return]
+
+
+# -- clip -------------------------------------------------------------------------------
+
+
+def _clip_masks(x: Any, lo: Any, hi: Any) -> tuple[Any, Any, Any]:
+    """Where clip(x, lo, hi) = min(max(x, lo), hi) takes x, lo and hi, as 0/1 constants.
+
+    x where lo <= x <= hi (bounds included, as PyTorch's clamp); hi where x > hi or
+    lo > hi (then every value is hi, as in NumPy); lo where x < lo <= hi. A nan x is
+    taken by none of them.
+    """
+    x, lo, hi = raw(x), raw(lo), raw(hi)
+    to_hi = np.greater(x, hi) | np.greater(lo, hi)
+    to_lo = np.less(x, lo) & ~to_hi
+    inside = np.less_equal(lo, x) & np.less_equal(x, hi)
+    return tuple(_scalar(np.where(m, 1.0, 0.0)) for m in (inside, to_lo, to_hi))
+
+
+clip_p = row(
+    "clip",
+    lambda x, lo, hi: _scalar(np.clip(x, lo, hi)),
+    partials=(
+        lambda out, x, lo, hi: _clip_masks(x, lo, hi)[0],
+        lambda out, x, lo, hi: _clip_masks(x, lo, hi)[1],
+        lambda out, x, lo, hi: _clip_masks(x, lo, hi)[2],
+    ),
+    display="clip({0}, {1}, {2})",
+    partial_display=("[{1} ≤ {0} ≤ {2}]", "[{0} < {1}]", "[{0} > {2}]"),
+)
+
+
+@implements(np.clip, method="clip")
+def clip(
+    x: Operand,
+    a_min: Operand | None = None,
+    a_max: Operand | None = None,
+    *,
+    min: Operand | None = None,
+    max: Operand | None = None,
+) -> Any:
+    """``x`` limited to ``[a_min, a_max]``, elementwise, as NumPy's ``clip``: the bounds
+    broadcast with ``x``, may be traced too, and ``None`` means no bound on that side.
+
+    The derivative for ``x`` is 1 where ``a_min <= x <= a_max``, bounds included (as
+    PyTorch's ``clamp``; JAX's ``clip`` passes ½ at a bound), and 0 outside, where the
+    bound that is taken gets it. Where ``a_min > a_max`` every value is ``a_max``, as in
+    NumPy, and so is the derivative.
+
+    >>> import numpy as np
+    >>> clip(np.array([-2.0, 0.5, 3.0]), 0.0, 1.0)
+    array([0. , 0.5, 1. ])
+    """
+    if min is not None:
+        if a_min is not None:
+            raise TypeError("clip: give the lower bound once, as a_min or as min")
+        a_min = min
+    if max is not None:
+        if a_max is not None:
+            raise TypeError("clip: give the upper bound once, as a_max or as max")
+        a_max = max
+    lo = -math.inf if a_min is None else a_min
+    hi = math.inf if a_max is None else a_max
+    return apply(clip_p, x, lo, hi)
 
 
 from autodiff.primitives.shape import broadcast_to  # noqa: E402  (the rules use it at run time)
