@@ -277,6 +277,12 @@ DOMAINS: dict[str, Domain] = {
         Spec("middle_axis", ((2, 3), (2, 3)), {"axis": 1}),
         Spec("with_constant", ((3,), (3,), (3,)), {"axis": 1}, diff=(0, 2)),
     ),
+    "concatenate": structural(
+        Spec("vectors", ((2,), (3,)), {"axis": 0}),
+        Spec("rows", ((1, 3), (2, 3)), {"axis": 0}),
+        Spec("last_axis", ((2, 1), (2, 2), (2, 3)), {"axis": 1}),
+        Spec("middle_constant", ((2, 1, 2), (2, 3, 2)), {"axis": 1}, diff=(1,)),
+    ),
 }
 
 
