@@ -5,7 +5,7 @@ mode records a graph of :class:`Variable` nodes and walks it backwards. Both run
 table of primitives (:mod:`autodiff.primitives`), and the transforms (:func:`grad`,
 :func:`jvp`, :func:`vjp`, :func:`jacobian`, :func:`hessian`) build on them, and take
 containers of arrays (pytrees, :mod:`autodiff.tree`) as well as arrays.
-:mod:`autodiff.linalg` has the linear algebra of ``np.linalg`` (``inv``, ``solve``,
+``autodiff.linalg`` has the linear algebra of ``np.linalg`` (``inv``, ``solve``,
 ``det``, ``slogdet``, ``norm``, ``cholesky``).
 :mod:`autodiff.nn`, :mod:`autodiff.optim` and :mod:`autodiff.datasets` train neural
 networks with reverse mode.
