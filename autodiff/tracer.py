@@ -23,6 +23,8 @@ from autodiff import dispatch
 from autodiff.values import FLOAT64, Traced, as_value, constant, raw, shape_of
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from autodiff._types import Operand
     from autodiff.primitive import Primitive
 
@@ -228,6 +230,14 @@ class Tracer(Traced):
             max: Operand | None = None,
         ) -> Self: ...
         def round(self, decimals: int = 0) -> Self: ...
+        # more shape functions
+        def squeeze(self, axis: int | tuple[int, ...] | None = None) -> Self: ...
+        def ravel(self) -> Self: ...
+        def flatten(self) -> Self: ...
+        def repeat(
+            self, repeats: int | Sequence[int] | np.ndarray[Any, Any], axis: int | None = None
+        ) -> Self: ...
+        def swapaxes(self, axis1: int, axis2: int) -> Self: ...
 
     def __pos__(self) -> Self:
         return self

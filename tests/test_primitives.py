@@ -171,6 +171,36 @@ def structural(*specs: Spec) -> Domain:
     return Domain(make)
 
 
+def matrices(*specs: Spec, spd: bool = False, negate: bool = False) -> Domain:
+    """Cases of a linear-algebra row whose first operand is square, shape (..., n, n):
+    well conditioned (``n·I`` plus a random part in [-1, 1]), or with ``spd`` a matrix
+    whose symmetric part is positive definite (``M Mᵀ + n·I`` plus a small random part);
+    ``negate`` flips the sign of its first row (a negative determinant)."""
+
+    def square(rng: np.random.Generator, shape: Shape) -> Any:
+        n = shape[-1]
+        a = rng.uniform(-1.0, 1.0, shape) + n * np.eye(n)
+        if spd:
+            m = rng.uniform(-1.0, 1.0, shape)
+            a = m @ np.swapaxes(m, -1, -2) + n * np.eye(n) + rng.uniform(-0.3, 0.3, shape)
+        if negate:
+            a[..., 0, :] *= -1.0
+        return a
+
+    def make(rng: np.random.Generator) -> list[PrimCase]:
+        return [
+            PrimCase(
+                s.label,
+                (square(rng, s.shapes[0]), *(_ANY(rng, shape) for shape in s.shapes[1:])),
+                tuple(range(len(s.shapes))) if s.diff is None else s.diff,
+                dict(s.params),
+            )
+            for s in specs
+        ]
+
+    return Domain(make)
+
+
 def combine(*domains: Domain) -> Domain:
     def make(rng: np.random.Generator) -> list[PrimCase]:
         return [case for d in domains for case in d.make(rng)]
@@ -325,6 +355,46 @@ DOMAINS: dict[str, Domain] = {
         Spec("three_last_axis", ((2, 2), (2, 2), (2, 2)), {"axis": -1}),
         Spec("middle_axis", ((2, 3), (2, 3)), {"axis": 1}),
         Spec("with_constant", ((3,), (3,), (3,)), {"axis": 1}, diff=(0, 2)),
+    ),
+    "concatenate": structural(
+        Spec("vectors", ((2,), (3,)), {"axis": 0}),
+        Spec("rows", ((1, 3), (2, 3)), {"axis": 0}),
+        Spec("last_axis", ((2, 1), (2, 2), (2, 3)), {"axis": 1}),
+        Spec("middle_constant", ((2, 1, 2), (2, 3, 2)), {"axis": 1}, diff=(1,)),
+    ),
+    "inv": matrices(
+        Spec("one_by_one", ((1, 1),)), Spec("matrix", ((3, 3),)), Spec("stack", ((2, 2, 2),))
+    ),
+    "solve": matrices(
+        Spec("matrix", ((3, 3), (3, 2))),
+        Spec("column", ((2, 2), (2, 1))),
+        Spec("stack", ((2, 2, 2), (2, 2, 3))),
+        Spec("broadcast_b", ((2, 2, 2), (2, 1))),
+        Spec("broadcast_a", ((2, 2), (3, 2, 1))),
+        Spec("const_a", ((2, 2), (2, 2)), diff=(1,)),
+    ),
+    "det": combine(
+        matrices(
+            Spec("one_by_one", ((1, 1),)), Spec("matrix", ((3, 3),)), Spec("stack", ((2, 2, 2),))
+        ),
+        matrices(Spec("negative", ((3, 3),)), negate=True),
+    ),
+    "logabsdet": combine(
+        matrices(Spec("matrix", ((3, 3),)), Spec("stack", ((2, 2, 2),))),
+        matrices(Spec("negative", ((2, 2),)), negate=True),
+    ),
+    "norm": structural(
+        Spec("vector", ((3,),)),
+        Spec("scalar", ((),)),
+        Spec("all", ((2, 3),)),
+        Spec("axis_neg_keepdims", ((2, 3),), {"axis": -1, "keepdims": True}),
+        Spec("matrix_axes", ((2, 3, 2),), {"axis": (0, 2)}),
+    ),
+    "cholesky": matrices(
+        Spec("one_by_one", ((1, 1),)),
+        Spec("matrix", ((3, 3),)),
+        Spec("stack", ((2, 2, 2),)),
+        spd=True,
     ),
 }
 

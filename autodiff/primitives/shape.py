@@ -1,8 +1,12 @@
-"""Shape primitives: ``reshape``, ``transpose``, ``broadcast_to``, indexing, ``stack``.
+"""Shape primitives: ``reshape``, ``transpose``, ``broadcast_to``, indexing, ``stack``,
+``concatenate``, and the functions made of them (``squeeze``, ``tile``, ``roll``, ``pad``...).
 
 They are linear: their tangent is the operation applied to the tangent, so each row
 gives only its transpose (the reverse rule), and a batched forward rule where the
-operation can move a whole batch of tangents at once.
+operation can move a whole batch of tangents at once. The functions after the rows
+are exact compositions of them: ``squeeze``, ``expand_dims`` and ``ravel`` reshape;
+``moveaxis`` and ``swapaxes`` transpose; ``repeat``, ``roll`` and ``flip`` index;
+``tile`` broadcasts; ``pad`` scatters into zeros (so their derivatives are the rows').
 """
 
 from __future__ import annotations
@@ -24,7 +28,25 @@ from autodiff.primitives._axes import (
 )
 from autodiff.values import raw, shape_of
 
-__all__ = ["broadcast_to", "reshape", "stack", "transpose"]
+__all__ = [
+    "broadcast_to",
+    "concatenate",
+    "expand_dims",
+    "flip",
+    "hstack",
+    "moveaxis",
+    "pad",
+    "ravel",
+    "repeat",
+    "reshape",
+    "roll",
+    "squeeze",
+    "stack",
+    "swapaxes",
+    "tile",
+    "transpose",
+    "vstack",
+]
 
 
 def _reshape_vjp(g: Any, out: Any, x: Any, shape: tuple[int, ...]) -> Any:
@@ -251,3 +273,379 @@ def stack(arrays: Sequence[Any], axis: int = 0) -> Any:
     array([1., 2.])
     """
     return apply(stack_p, *arrays, axis=axis)
+
+
+# -- concatenate: any number of operands, joined along an existing axis ------------------
+
+
+def _concatenate_vjp(i: int, g: Any, out: Any, *xs: Any, axis: int = 0) -> Any:
+    start = builtins.sum(shape_of(x)[axis] for x in xs[:i])
+    return g[(slice(None),) * axis + (slice(start, start + shape_of(xs[i])[axis]),)]
+
+
+def _concatenate_bjvp(tangents: Sequence[Any], out: Any, *xs: Any, axis: int = 0) -> Any:
+    n = next(shape_of(t)[0] for t in tangents if t is not None)
+    filled = [
+        t if t is not None else np.zeros((n, *shape_of(x)))
+        for t, x in zip(tangents, xs, strict=True)
+    ]
+    return apply(concatenate_p, *filled, axis=axis + 1)
+
+
+concatenate_p = linear(
+    "concatenate",
+    lambda *xs, axis=0: np.concatenate(xs, axis=axis),
+    transpose=_concatenate_vjp,
+    batched=_concatenate_bjvp,
+    show="concatenate",
+    variadic=True,
+)
+
+
+def _given(value: Any) -> str:
+    """A value's type and ``repr``, short, for an error message."""
+    text = repr(value)
+    return f"{type(value).__name__} {text if len(text) <= 40 else text[:37] + '...'}"
+
+
+def _sequence_of_arrays(arrays: Any, who: str) -> list[Any]:
+    if isinstance(arrays, np.ndarray | str) or not isinstance(arrays, Sequence) or not arrays:
+        raise TypeError(
+            f"{who}: arrays must be a non-empty list or tuple of arrays, not {_given(arrays)}"
+        )
+    return list(arrays)
+
+
+@implements(np.concatenate)
+def concatenate(arrays: Sequence[Any], axis: int | None = 0) -> Any:
+    """Join arrays along an existing ``axis`` (``None``: flatten them first).
+
+    The shapes must be the same except along ``axis``; a scalar has no axis to join.
+
+    >>> import numpy as np
+    >>> concatenate([np.ones((1, 2)), np.zeros((2, 2))]).shape
+    (3, 2)
+    >>> concatenate([np.ones(2), 3.0])
+    Traceback (most recent call last):
+    ...
+    ValueError: concatenate: operand 1 is a scalar (shape ()); concatenate joins arrays along an existing axis: use stack, or hstack to join scalars into a vector
+    """
+    xs = _sequence_of_arrays(arrays, "concatenate")
+    if axis is None:
+        xs = [ravel(x) for x in xs]
+        axis = 0
+    for k, x in enumerate(xs):
+        if shape_of(x) == ():
+            raise ValueError(
+                f"concatenate: operand {k} is a scalar (shape ()); concatenate joins arrays "
+                "along an existing axis: use stack, or hstack to join scalars into a vector"
+            )
+    (ax,) = checked_axes(axis, len(shape_of(xs[0])), "concatenate")
+    return apply(concatenate_p, *xs, axis=ax)
+
+
+@implements(np.vstack)
+def vstack(arrays: Sequence[Any]) -> Any:
+    """Stack rows: join along the first axis, a vector (or scalar) being one row.
+
+    >>> import numpy as np
+    >>> vstack([np.array([1.0, 2.0]), np.array([3.0, 4.0])])
+    array([[1., 2.],
+           [3., 4.]])
+    """
+    xs = _sequence_of_arrays(arrays, "vstack")
+    rows = [reshape(x, (1, -1)) if len(shape_of(x)) < 2 else x for x in xs]
+    return concatenate(rows, axis=0)
+
+
+@implements(np.hstack)
+def hstack(arrays: Sequence[Any]) -> Any:
+    """Stack columns: join vectors (and scalars) end to end, other arrays along axis 1.
+
+    >>> hstack([1.0, 2.0])
+    array([1., 2.])
+    """
+    xs = [
+        reshape(x, (1,)) if shape_of(x) == () else x for x in _sequence_of_arrays(arrays, "hstack")
+    ]
+    return concatenate(xs, axis=0 if len(shape_of(xs[0])) == 1 else 1)
+
+
+# -- compositions of reshape and transpose ---------------------------------------------------
+
+
+@implements(np.squeeze, method="squeeze")
+def squeeze(x: Any, axis: int | tuple[int, ...] | None = None) -> Any:
+    """Remove axes of length 1 (every one of them by default).
+
+    >>> import numpy as np
+    >>> squeeze(np.zeros((1, 3, 1))).shape
+    (3,)
+    >>> squeeze(np.zeros((2, 3)), axis=0)
+    Traceback (most recent call last):
+    ...
+    ValueError: squeeze: cannot remove axis 0 of length 2 (array of shape (2, 3)): only axes of length 1 can be squeezed
+    """
+    shape = shape_of(x)
+    if axis is None:
+        axes = tuple(i for i, n in enumerate(shape) if n == 1)
+    else:
+        axes = checked_axes(axis, len(shape), "squeeze")
+        for a in axes:
+            if shape[a] != 1:
+                raise ValueError(
+                    f"squeeze: cannot remove axis {a} of length {shape[a]} (array of shape "
+                    f"{shape}): only axes of length 1 can be squeezed"
+                )
+    return reshape(x, tuple(n for i, n in enumerate(shape) if i not in axes))
+
+
+@implements(np.expand_dims)
+def expand_dims(x: Any, axis: int | tuple[int, ...]) -> Any:
+    """Insert axes of length 1 at ``axis`` (positions in the result).
+
+    >>> import numpy as np
+    >>> expand_dims(np.zeros(3), (0, -1)).shape
+    (1, 3, 1)
+    """
+    if axis is None:
+        raise TypeError("expand_dims: axis must be an int or a tuple of ints, not None")
+    shape = shape_of(x)
+    n = len(shape) + (len(axis) if isinstance(axis, tuple | list) else 1)
+    axes = checked_axes(axis, n, "expand_dims")
+    rest = iter(shape)
+    return reshape(x, tuple(1 if i in axes else next(rest) for i in range(n)))
+
+
+@implements(np.ravel, method=("ravel", "flatten"))
+def ravel(x: Any) -> Any:
+    """The elements as a vector, in row-major order (``x.flatten()`` is the same).
+
+    >>> import numpy as np
+    >>> ravel(np.array([[1.0, 2.0], [3.0, 4.0]]))
+    array([1., 2., 3., 4.])
+    """
+    return reshape(x, (-1,))
+
+
+def _axis_pair(source: Any, destination: Any, ndim: int, who: str) -> tuple[Any, Any]:
+    src = checked_axes(source, ndim, who)
+    dst = checked_axes(destination, ndim, who)
+    if len(src) != len(dst):
+        raise ValueError(
+            f"{who}: source {source!r} and destination {destination!r} must have the same "
+            "number of axes"
+        )
+    return src, dst
+
+
+@implements(np.moveaxis)
+def moveaxis(x: Any, source: int | Sequence[int], destination: int | Sequence[int]) -> Any:
+    """Move axes to new positions; the other axes keep their order.
+
+    >>> import numpy as np
+    >>> moveaxis(np.zeros((2, 3, 4)), 0, -1).shape
+    (3, 4, 2)
+    """
+    ndim = len(shape_of(x))
+    src, dst = _axis_pair(source, destination, ndim, "moveaxis")
+    order = [i for i in range(ndim) if i not in src]
+    for d, s in sorted(zip(dst, src, strict=True)):
+        order.insert(d, s)
+    return transpose(x, tuple(order))
+
+
+@implements(np.swapaxes, method="swapaxes")
+def swapaxes(x: Any, axis1: int, axis2: int) -> Any:
+    """Exchange two axes.
+
+    >>> import numpy as np
+    >>> swapaxes(np.zeros((2, 3, 4)), 0, 2).shape
+    (4, 3, 2)
+    """
+    ndim = len(shape_of(x))
+    (a,) = checked_axes(axis1, ndim, "swapaxes")
+    (b,) = checked_axes(axis2, ndim, "swapaxes")
+    order = list(range(ndim))
+    order[a], order[b] = b, a
+    return transpose(x, tuple(order))
+
+
+# -- compositions of indexing, broadcasting and scattering ------------------------------------
+
+
+def _take(x: Any, index: tuple[Any, ...]) -> Any:
+    return apply(getitem_p, x, index=index)
+
+
+def _int_or_ints(value: Any, who: str, name: str) -> tuple[int, ...]:
+    items = tuple(value) if isinstance(value, tuple | list) else (value,)
+    for v in items:
+        if isinstance(v, bool | np.bool_) or not isinstance(v, int | np.integer):
+            raise TypeError(f"{who}: {name} must be an int or a tuple of ints, not {_given(value)}")
+    return tuple(int(v) for v in items)
+
+
+@implements(np.repeat, method="repeat")
+def repeat(
+    x: Any, repeats: int | Sequence[int] | np.ndarray[Any, Any], axis: int | None = None
+) -> Any:
+    """Repeat each element ``repeats`` times along ``axis`` (of the flattened array by
+    default); ``repeats`` is an int or one int per element along the axis.
+
+    The gradient of an element is the sum of its copies' gradients.
+
+    >>> import numpy as np
+    >>> repeat(np.array([1.0, 2.0]), [1, 2])
+    array([1., 2., 2.])
+    """
+    if axis is None:
+        x, axis = ravel(x), 0
+    shape = shape_of(x)
+    (ax,) = checked_axes(axis, len(shape), "repeat")
+    counts = np.asarray(repeats)
+    if counts.dtype.kind not in "iu" or counts.ndim > 1:
+        raise TypeError(
+            f"repeat: repeats must be an int or a sequence of ints, not {_given(repeats)}"
+        )
+    if (counts < 0).any():
+        raise ValueError(f"repeat: repeats must not be negative, not {repeats!r}")
+    try:
+        index = np.repeat(np.arange(shape[ax]), counts)
+    except ValueError:
+        raise ValueError(
+            f"repeat: repeats has {counts.size} entries; axis {axis} of the array of shape "
+            f"{shape} has {shape[ax]} elements (give one count, or one per element)"
+        ) from None
+    return _take(x, (slice(None),) * ax + (index,))
+
+
+@implements(np.tile)
+def tile(x: Any, reps: int | Sequence[int]) -> Any:
+    """``x`` repeated ``reps[i]`` times along each axis ``i`` (NumPy's rule: the shorter
+    of ``x.shape`` and ``reps`` is padded with ones in front).
+
+    >>> import numpy as np
+    >>> tile(np.array([1.0, 2.0]), 2)
+    array([1., 2., 1., 2.])
+    >>> tile(np.array([1.0, 2.0]), (2, 1)).shape
+    (2, 2)
+    """
+    counts = _int_or_ints(reps, "tile", "reps")
+    if builtins.any(r < 0 for r in counts):
+        raise ValueError(f"tile: reps must not be negative, not {reps!r}")
+    shape = shape_of(x)
+    d = builtins.max(len(shape), len(counts))
+    shape = (1,) * (d - len(shape)) + shape
+    counts = (1,) * (d - len(counts)) + counts
+    spread = reshape(x, tuple(n for s in shape for n in (1, s)))
+    copies = broadcast_to(
+        spread, tuple(n for r, s in zip(counts, shape, strict=True) for n in (r, s))
+    )
+    return reshape(copies, tuple(r * s for r, s in zip(counts, shape, strict=True)))
+
+
+@implements(np.roll)
+def roll(x: Any, shift: int | Sequence[int], axis: int | Sequence[int] | None = None) -> Any:
+    """Shift the elements along ``axis`` by ``shift``, those that fall off the end coming
+    back at the start (of the flattened array, by default).
+
+    >>> import numpy as np
+    >>> roll(np.array([1.0, 2.0, 3.0]), 1)
+    array([3., 1., 2.])
+    """
+    shifts = _int_or_ints(shift, "roll", "shift")
+    if axis is None:
+        if len(shifts) != 1:
+            raise ValueError("roll: with axis=None, shift must be one int")
+        return reshape(roll(ravel(x), shifts[0], 0), shape_of(x))
+    shape = shape_of(x)
+    axes = [checked_axes(a, len(shape), "roll")[0] for a in _int_or_ints(axis, "roll", "axis")]
+    if len(shifts) == 1:
+        shifts = shifts * len(axes)
+    if len(shifts) != len(axes):
+        raise ValueError(f"roll: shift {shift!r} and axis {axis!r} have different lengths")
+    total = dict.fromkeys(axes, 0)
+    for a, s in zip(axes, shifts, strict=True):
+        total[a] += s
+    for a, s in total.items():
+        if shape[a] and s % shape[a]:
+            x = _take(x, (slice(None),) * a + ((np.arange(shape[a]) - s) % shape[a],))
+    return x
+
+
+@implements(np.flip)
+def flip(x: Any, axis: int | tuple[int, ...] | None = None) -> Any:
+    """Reverse the order of the elements along ``axis`` (every axis by default).
+
+    >>> import numpy as np
+    >>> flip(np.array([[1.0, 2.0], [3.0, 4.0]]), axis=1)
+    array([[2., 1.],
+           [4., 3.]])
+    """
+    ndim = len(shape_of(x))
+    axes = checked_axes(axis, ndim, "flip")
+    if not axes:
+        return x
+    return _take(x, tuple(slice(None, None, -1) if i in axes else slice(None) for i in range(ndim)))
+
+
+def _pad_widths(pad_width: Any, ndim: int) -> list[tuple[int, int]]:
+    widths = np.asarray(pad_width)
+    if widths.dtype.kind not in "iu":
+        raise TypeError(
+            f"pad: pad_width must be an int, a pair of ints or one pair per axis, not "
+            f"{_given(pad_width)}"
+        )
+    try:
+        pairs = np.broadcast_to(widths, (ndim, 2))
+    except ValueError:
+        raise ValueError(
+            f"pad: pad_width {pad_width!r} does not fit an array of dimension {ndim}: give "
+            "an int, a pair (before, after), or one pair per axis"
+        ) from None
+    if (pairs < 0).any():
+        raise ValueError(f"pad: pad_width must not be negative, not {pad_width!r}")
+    return [(int(b), int(a)) for b, a in pairs]
+
+
+@implements(np.pad)
+def pad(
+    x: Any,
+    pad_width: int | Sequence[int] | Sequence[Sequence[int]],
+    mode: str = "constant",
+    constant_values: float = 0.0,
+) -> Any:
+    """``x`` with ``pad_width`` elements of value ``constant_values`` added before and
+    after it along each axis (NumPy's ``mode="constant"``; other modes are refused).
+
+    The padding is a constant: its gradient goes nowhere.
+
+    >>> import numpy as np
+    >>> pad(np.array([1.0, 2.0]), (1, 2), constant_values=9.0)
+    array([9., 1., 2., 9., 9.])
+    """
+    if mode != "constant":
+        raise ValueError(
+            f"pad: only mode='constant' is supported, not {mode!r} (the other modes of NumPy "
+            "are not differentiable here yet)"
+        )
+    if isinstance(constant_values, bool) or not isinstance(
+        constant_values, int | float | np.integer | np.floating
+    ):
+        raise TypeError(
+            f"pad: constant_values must be a real number (one value for every side), not "
+            f"{_given(constant_values)}"
+        )
+    shape = shape_of(x)
+    widths = _pad_widths(pad_width, len(shape))
+    if not shape:
+        return x
+    padded = tuple(b + n + a for (b, a), n in zip(widths, shape, strict=True))
+    inside = tuple(slice(b, b + n) for (b, _), n in zip(widths, shape, strict=True))
+    out = _scatter(x, inside, padded)
+    if constant_values:
+        border = np.full(padded, float(constant_values))
+        border[inside] = 0.0
+        out = out + border
+    return out
