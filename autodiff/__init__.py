@@ -16,6 +16,7 @@ networks with reverse mode.
 from importlib.metadata import PackageNotFoundError, version
 
 from autodiff import datasets, nn, optim, tree
+from autodiff.custom import stop_gradient
 from autodiff.drawing import draw
 from autodiff.dual import Dual
 from autodiff.graph import topological_order
@@ -88,6 +89,7 @@ __all__ = [
     "sin",
     "sqrt",
     "stack",
+    "stop_gradient",
     "sum",
     "tan",
     "tanh",
