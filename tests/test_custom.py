@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pytest
 from numpy.testing import assert_allclose
@@ -60,3 +62,176 @@ def test_dual_detach_has_zero_tangents() -> None:
     batched = Dual.at_level(np.ones(2), np.ones((3, 2)), 0, batched=True).detach()
     assert batched.batched
     assert batched.tangent.shape == (3, 2)
+
+
+# -- custom_vjp -------------------------------------------------------------------------
+
+
+def _naive_log1pexp(x: Any) -> Any:
+    return ad.log(1.0 + ad.exp(x))
+
+
+@ad.custom_vjp
+def log1pexp_v(x: Any) -> Any:
+    return _naive_log1pexp(x)
+
+
+def _log1pexp_fwd(x: Any) -> tuple[Any, Any]:
+    return log1pexp_v(x), x
+
+
+def _log1pexp_bwd(x: Any, g: Any) -> tuple[Any]:
+    return (g * ad.sigmoid(x),)
+
+
+log1pexp_v.defvjp(_log1pexp_fwd, _log1pexp_bwd)
+
+
+def test_custom_vjp_log1pexp_is_stable_where_the_naive_gradient_is_nan() -> None:
+    with np.errstate(over="ignore", invalid="ignore"):
+        assert np.isnan(ad.grad(_naive_log1pexp)(1000.0))
+        assert ad.grad(log1pexp_v)(1000.0) == 1.0
+    assert_allclose(ad.grad(log1pexp_v)(0.5), 1 / (1 + np.exp(-0.5)))
+    assert log1pexp_v.__name__ == "log1pexp_v"
+    assert log1pexp_v(0.0) == np.log(2.0)
+
+
+@ad.custom_vjp
+def clip_gradient(x: Any, bound: Any) -> Any:
+    return x
+
+
+def _clip_fwd(x: Any, bound: Any) -> tuple[Any, Any]:
+    return x, bound
+
+
+def _clip_bwd(bound: Any, g: Any) -> tuple[Any, None]:
+    return ad.maximum(ad.minimum(g, bound), -bound), None
+
+
+clip_gradient.defvjp(_clip_fwd, _clip_bwd)
+
+
+def test_custom_vjp_clips_gradients_in_every_reverse_transform() -> None:
+    x = np.array([1.0, -2.0, 0.1])
+
+    def loss(x: Any) -> Any:
+        return ad.sum(clip_gradient(x, 0.5) * np.array([10.0, -10.0, 0.2]))
+
+    assert_allclose(ad.grad(loss)(x), [0.5, -0.5, 0.2])
+    value, g = ad.value_and_grad(loss)(x)
+    assert_allclose(g, [0.5, -0.5, 0.2])
+    assert_allclose(value, 10.0 + 20.0 + 0.02)
+    w = Variable(x, name="w")
+    loss(w).backward()
+    assert_allclose(w.grad, [0.5, -0.5, 0.2])
+    out, pullback = ad.vjp(lambda x: clip_gradient(x, 0.5), x)
+    assert_allclose(out, x)
+    assert_allclose(pullback(np.array([3.0, -3.0, 0.3]))[0], [0.5, -0.5, 0.3])
+    jac = ad.jacobian(log1pexp_v, mode="reverse")(x)  # a bwd linear in g: a batch at once
+    assert_allclose(jac, np.diag(1 / (1 + np.exp(-x))))
+
+
+@ad.custom_vjp
+def fixed_point(a: Any) -> Any:
+    """The solution ``x`` of ``x = cos(a x)``, by iteration."""
+    x = 0.5
+    for _ in range(200):
+        x = ad.cos(a * x)
+    return x
+
+
+def _fixed_point_fwd(a: Any) -> tuple[Any, Any]:
+    x = fixed_point(a)
+    return x, (a, x)
+
+
+def _fixed_point_bwd(residuals: Any, g: Any) -> tuple[Any]:
+    # F(x, a) = cos(a x) - x = 0, so dx/da = -F_a / F_x = -x sin(a x) / (a sin(a x) + 1)
+    a, x = residuals
+    s = ad.sin(a * x)
+    return (g * -x * s / (a * s + 1.0),)
+
+
+fixed_point.defvjp(_fixed_point_fwd, _fixed_point_bwd)
+
+
+def test_custom_vjp_implicit_function_theorem_matches_finite_differences() -> None:
+    a, h = 0.8, 1e-6
+    x = fixed_point(a)
+    assert_allclose(x, np.cos(a * x), atol=1e-14)
+    numeric = (fixed_point(a + h) - fixed_point(a - h)) / (2 * h)
+    assert_allclose(ad.grad(fixed_point)(a), numeric, rtol=1e-7)
+    assert len(ad.topological_order(fixed_point(Variable(a)))) == 2  # one node, not 200
+    # the second derivative differentiates the rule itself (written with autodiff)
+    numeric2 = (ad.grad(fixed_point)(a + 1e-4) - ad.grad(fixed_point)(a - 1e-4)) / 2e-4
+    assert_allclose(ad.grad(ad.grad(fixed_point))(a), numeric2, rtol=1e-6)
+
+
+def test_custom_vjp_reverse_over_reverse() -> None:
+    @ad.custom_vjp
+    def f(x: Any, y: Any) -> Any:
+        return ad.sin(x) * y
+
+    def f_fwd(x: Any, y: Any) -> tuple[Any, Any]:
+        return f(x, y), (ad.cos(x), ad.sin(x), y)
+
+    def f_bwd(res: Any, g: Any) -> tuple[Any, Any]:
+        c, s, y = res
+        return c * g * y, s * g
+
+    f.defvjp(f_fwd, f_bwd)
+    assert ad.grad(f, argnums=(0, 1))(1.0, 2.0) == (2 * np.cos(1.0), np.sin(1.0))
+    assert_allclose(ad.grad(ad.grad(f))(1.0, 2.0), -2 * np.sin(1.0))
+    assert_allclose(ad.grad(ad.grad(f), argnums=1)(1.0, 2.0), np.cos(1.0))
+    assert_allclose(f(y=2.0, x=1.0), 2 * np.sin(1.0))  # keywords take their place
+
+
+def test_custom_vjp_refuses_forward_mode_naming_the_function() -> None:
+    message = r"forward-mode autodiff .* custom_vjp function log1pexp_v"
+    with pytest.raises(TypeError, match=message):
+        ad.jvp(log1pexp_v, (1.0,), (1.0,))
+    with pytest.raises(TypeError, match=message):
+        log1pexp_v(Dual(1.0, 1.0))
+    with pytest.raises(TypeError, match=message):
+        ad.jacobian(log1pexp_v)(np.ones(2))
+    with pytest.raises(TypeError, match=message):
+        ad.hessian(lambda x: ad.sum(log1pexp_v(x)))(np.ones(2))
+    with pytest.raises(TypeError, match=message):
+        ad.derivative(log1pexp_v)(1.0)
+
+
+def test_custom_vjp_misuse() -> None:
+    with pytest.raises(TypeError, match=r"custom_vjp takes the function to differentiate"):
+        ad.custom_vjp(3.0)  # type: ignore[arg-type]
+    f = ad.custom_vjp(lambda x: x * 2.0)
+    with pytest.raises(TypeError, match=r"no rule: call <lambda>\.defvjp"):
+        f(1.0)
+    with pytest.raises(TypeError, match=r"defvjp takes bwd, a function, not NoneType"):
+        f.defvjp(lambda x: (x, None), None)  # type: ignore[arg-type]
+
+    f.defvjp(lambda x: x * 2.0, lambda r, g: (g,))
+    with pytest.raises(TypeError, match=r"fwd must return a pair \(out, residuals\), not float"):
+        ad.grad(f)(1.0)
+    f.defvjp(lambda x: (x * 2.0, None), lambda r, g: (g, g))
+    with pytest.raises(TypeError, match=r"bwd returned 2 cotangent\(s\) for 1 positional"):
+        ad.grad(f)(1.0)
+    f.defvjp(lambda x: (x * 2.0, None), lambda r, g: g)
+    with pytest.raises(TypeError, match=r"bwd must return a tuple of cotangents"):
+        ad.grad(f)(1.0)
+    f.defvjp(lambda x: (x * 2.0, None), lambda r, g: (np.ones(3),))
+    with pytest.raises(ValueError, match=r"cotangent of shape \(3,\) for argument 0, which"):
+        ad.grad(f)(1.0)
+    f.defvjp(lambda x: ("two", None), lambda r, g: (g,))
+    with pytest.raises(TypeError, match=r"the output of fwd must be a float, an array"):
+        ad.grad(f)(1.0)
+
+
+def test_custom_vjp_names_its_node_in_tables_and_drawings() -> None:
+    x = Variable(1.0, name="x")
+    y = log1pexp_v(x)
+    assert y.op == "log1pexp_v"
+    assert y.parents == (x,)
+    table = ad.trace_table(lambda x: log1pexp_v(x) * x, 1.0, mode="reverse")
+    assert [r.expression for r in table.rows][1] == "log1pexp_v(v₀)"
+    assert "label=log1pexp_v" in ad.draw(y).source
