@@ -16,7 +16,7 @@ networks with reverse mode.
 from importlib.metadata import PackageNotFoundError, version
 
 from autodiff import datasets, nn, optim, tree
-from autodiff.custom import checkpoint, custom_vjp, stop_gradient
+from autodiff.custom import checkpoint, custom_jvp, custom_vjp, stop_gradient
 from autodiff.drawing import draw
 from autodiff.dual import Dual
 from autodiff.graph import topological_order
@@ -67,6 +67,7 @@ __all__ = [
     "check_grad",
     "checkpoint",
     "cos",
+    "custom_jvp",
     "custom_vjp",
     "datasets",
     "derivative",

@@ -16,13 +16,15 @@ from typing import Any
 import numpy as np
 
 from autodiff.dual import Dual
+from autodiff.graph import backpropagate
 from autodiff.primitive import Primitive, zero
-from autodiff.tracer import LIVE_LEVELS, Tracer, check_live
+from autodiff.primitives import stack
+from autodiff.tracer import LIVE_LEVELS, Tracer, check_live, close_level, open_level
 from autodiff.transforms import vjp
 from autodiff.values import as_value, shape_of, zeros
 from autodiff.variable import Variable, _node
 
-__all__ = ["checkpoint", "custom_vjp", "stop_gradient"]
+__all__ = ["checkpoint", "custom_jvp", "custom_vjp", "stop_gradient"]
 
 
 def _identity(x: Any) -> Any:
@@ -399,3 +401,169 @@ class checkpoint:  # JAX's name
             return self.fun(*args, **kwargs)
         out = _single(self.fun(*_values(args, top), **kwargs), name, "the output")
         return _record(self.primitive, out, top, args, _Recompute(name, self.fun, kwargs))
+
+
+# --------------------------------------------------------------------------------------
+# custom_jvp
+
+
+def _pair(result: Any, name: str, who: str, what: str) -> tuple[Any, Any]:
+    if not isinstance(result, tuple | list) or len(result) != 2:
+        got = (
+            f"a {type(result).__name__} of {len(result)}"
+            if isinstance(result, tuple | list)
+            else type(result).__name__
+        )
+        raise TypeError(f"{name}: {who} must return a pair {what}, not {got}")
+    return result[0], result[1]
+
+
+class _Transposed(_Cotangents):
+    """The reverse rule of a custom_jvp call: the JVP rule's tangent output, recorded
+    as a function of the tangents at a level of its own, swept backwards (its transpose)."""
+
+    __slots__ = ("level", "name", "tangent", "tangents")
+
+    def __init__(self, name: str, tangent: Any, tangents: list[Any], level: int) -> None:
+        super().__init__()
+        self.name, self.tangent, self.tangents, self.level = name, tangent, tangents, level
+
+    def __repr__(self) -> str:
+        return f"<the transposed JVP of {self.name}>"
+
+    def compute(self, g: Any, vals: Sequence[Any]) -> Sequence[Any]:
+        t = self.tangent
+        adjoints = {}
+        if isinstance(t, Variable) and t.level == self.level:
+            adjoints = backpropagate(t, g)
+        return [
+            adjoints.get(v, zeros(shape_of(a))) for v, a in zip(self.tangents, vals, strict=True)
+        ]
+
+
+class custom_jvp:  # JAX's name
+    """A function with a forward-mode derivative written by hand, as in JAX.
+
+    ``f = custom_jvp(fun)`` computes ``fun``; after ``f.defjvp(jvp)``, differentiation
+    uses the rule instead of ``fun``'s code: ``jvp(primals, tangents)`` gets two tuples,
+    one entry per positional argument (a constant argument's tangent is zeros), and
+    returns ``(out, tangent_out)``, the output and its tangent (of the output's shape).
+    ``defjvp`` returns the rule, so it can decorate it.
+
+    Forward mode (:func:`~autodiff.jvp`, :class:`~autodiff.Dual`,
+    :func:`~autodiff.jacobian`) calls the rule; with a batch of tangents
+    (``jacobian(mode="forward")``) it is called once per tangent. Reverse mode uses the
+    same rule, as JAX does: ``tangent_out`` is linear in the tangents, so the rule is run
+    once on tangents recorded at a level of their own, and the reverse pass sweeps that
+    record backwards (its transpose) to get the cotangents. The rule must therefore be
+    written with autodiff's functions, and linear in the tangents. Nested transforms
+    differentiate the rule itself; for the primal output at lower levels to use the rule
+    too, compute it by calling ``f`` inside the rule (as below). Calling ``f`` before
+    ``defjvp`` raises a ``TypeError``. Each call is one node named ``fun.__name__`` in
+    the graph, the trace tables and the drawings.
+
+    Examples
+    --------
+    >>> import autodiff as ad
+    >>> @ad.custom_jvp
+    ... def log1pexp(x):  # log(1 + exp(x)), without overflow
+    ...     return ad.logaddexp(0.0, x)
+    >>> @log1pexp.defjvp
+    ... def log1pexp_jvp(primals, tangents):
+    ...     (x,), (t,) = primals, tangents
+    ...     return log1pexp(x), t * ad.sigmoid(x)
+    >>> ad.grad(log1pexp)(1000.0), ad.derivative(log1pexp)(1000.0)
+    (1.0, 1.0)
+    >>> ad.trace_table(lambda x: 2.0 * log1pexp(x), 0.0).rows[1].expression
+    'log1pexp(v₀)'
+    """
+
+    __name__: str
+
+    def __init__(self, fun: Callable[..., Any]) -> None:
+        _check_callable(fun, "custom_jvp", "the function to differentiate")
+        functools.update_wrapper(self, fun)
+        self.fun = fun
+        self.jvp: Callable[..., Any] | None = None
+        name = _name_of(fun)
+
+        def forward(tangents: Sequence[Any], out: Any, *args: Any, **params: Any) -> Any:
+            filled = [
+                zeros(shape_of(a)) if t is None else t for t, a in zip(tangents, args, strict=True)
+            ]
+            return self._rule(tuple(args), tuple(filled))[1]
+
+        self.primitive = Primitive(
+            name, fun, jvp=forward, vjp=_reverse_rule, display=_display(name)
+        )
+
+    def defjvp(self, jvp: Callable[..., Any]) -> Callable[..., Any]:
+        """Set the rule ``jvp(primals, tangents) -> (out, tangent_out)``; returns it."""
+        _check_callable(jvp, "defjvp", "jvp")
+        self.jvp = jvp
+        return jvp
+
+    def __repr__(self) -> str:
+        return f"<custom_jvp {self.primitive.name}>"
+
+    def _rule(self, primals: tuple[Any, ...], tangents: tuple[Any, ...]) -> tuple[Any, Any]:
+        """The rule's ``(out, tangent_out)``, checked."""
+        assert self.jvp is not None
+        name = self.primitive.name
+        out, tangent = _pair(self.jvp(primals, tangents), name, "jvp", "(out, tangent_out)")
+        out = _single(out, name, "the output of jvp")
+        tangent = _single(tangent, name, "the tangent output of jvp")
+        if shape_of(tangent) != shape_of(out):
+            raise ValueError(
+                f"{name}: jvp returned a tangent of shape {shape_of(tangent)} for an output "
+                f"of shape {shape_of(out)}"
+            )
+        return out, tangent
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        name = self.primitive.name
+        if self.jvp is None:
+            raise TypeError(
+                f"the custom_jvp function {name} has no rule: call {name}.defjvp(jvp) before "
+                "calling it"
+            )
+        args = _positional(self.fun, args, kwargs, name)
+        top = _top(args, name)
+        if top is None:
+            return self.fun(*args)
+        level, vals = top.level, _values(args, top)
+        if isinstance(top, Dual):
+            active = [a.__class__ is Dual and a.level == level for a in args]
+            tangents = [
+                a.tangent if on else zeros(shape_of(a)) for a, on in zip(args, active, strict=True)
+            ]
+            if not top.batched:
+                out, tangent = self._rule(tuple(vals), tuple(tangents))
+                return Dual.at_level(out, tangent, level)
+            count = shape_of(top.tangent)[0]
+            columns = [
+                self._rule(
+                    tuple(vals),
+                    tuple(t[k] if on else t for t, on in zip(tangents, active, strict=True)),
+                )
+                for k in range(count)
+            ]
+            return Dual.at_level(columns[0][0], stack([t for _, t in columns]), level, True)
+        assert isinstance(top, Variable)
+        linear = open_level()
+        try:
+            inputs = [
+                Variable.input_at_level(zeros(shape_of(a)), linear)
+                if a.__class__ is Variable and a.level == level
+                else None
+                for a in args
+            ]
+            tangents = [
+                zeros(shape_of(a)) if t is None else t for t, a in zip(inputs, args, strict=True)
+            ]
+            out, tangent = self._rule(tuple(vals), tuple(tangents))
+        finally:
+            close_level(linear)
+        if isinstance(out, Tracer) and out.level == linear:
+            raise TypeError(f"{name}: the output of jvp depends on the tangents; it must not")
+        return _record(self.primitive, out, top, args, _Transposed(name, tangent, inputs, linear))

@@ -330,3 +330,112 @@ def test_checkpoint_misuse() -> None:
     assert (x.grad, w.grad) == (2.0, 1.0)
     with pytest.raises(TypeError, match=r"the output must be a float, an array"):
         ad.checkpoint(lambda x: "x")(Variable(1.0))
+
+
+# -- custom_jvp -------------------------------------------------------------------------
+
+
+@ad.custom_jvp
+def log1pexp(x: Any) -> Any:
+    return ad.log(1.0 + ad.exp(x))
+
+
+@log1pexp.defjvp
+def _log1pexp_jvp(primals: tuple[Any, ...], tangents: tuple[Any, ...]) -> tuple[Any, Any]:
+    (x,), (t,) = primals, tangents
+    return log1pexp(x), t * ad.sigmoid(x)
+
+
+@pytest.mark.parametrize(
+    "derivative",
+    [ad.grad, ad.derivative, lambda f: lambda x: ad.jvp(f, (x,), (1.0,))[1]],
+    ids=["grad", "derivative", "jvp"],
+)
+def test_custom_jvp_log1pexp_is_stable_in_both_modes(derivative: Any) -> None:
+    with np.errstate(over="ignore", invalid="ignore"):
+        assert np.isnan(derivative(_naive_log1pexp)(1000.0))
+        assert derivative(log1pexp)(1000.0) == 1.0
+    assert_allclose(derivative(log1pexp)(0.5), 1 / (1 + np.exp(-0.5)))
+
+
+@pytest.mark.parametrize("mode", ["forward", "reverse"])
+def test_custom_jvp_jacobians_batched_and_not(mode: str) -> None:
+    x = np.array([-1.0, 0.0, 1000.0])
+    with np.errstate(over="ignore"):
+        jac = ad.jacobian(log1pexp, mode=mode)(x)  # type: ignore[arg-type]
+        chunked = ad.jacobian(log1pexp, mode=mode, chunk_size=2)(x)  # type: ignore[arg-type]
+    assert_allclose(jac, np.diag(1 / (1 + np.exp(-x))))
+    assert_allclose(chunked, jac)
+
+
+def test_custom_jvp_nests_in_every_order() -> None:
+    expected = 0.25  # sigmoid'(0)
+    assert ad.grad(ad.grad(log1pexp))(0.0) == expected
+    assert ad.derivative(ad.derivative(log1pexp))(0.0) == expected
+    assert ad.derivative(ad.grad(log1pexp))(0.0) == expected
+    assert ad.grad(ad.derivative(log1pexp))(0.0) == expected
+    x = np.array([-1.0, 0.0, 2.0])
+    s = 1 / (1 + np.exp(-x))
+    assert_allclose(ad.hessian(lambda x: ad.sum(log1pexp(x)))(x), np.diag(s * (1 - s)))
+
+
+def test_custom_jvp_of_two_arguments_in_reverse_mode() -> None:
+    @ad.custom_jvp
+    def f(x: Any, y: Any) -> Any:
+        return x * y
+
+    @f.defjvp
+    def f_jvp(primals: tuple[Any, ...], tangents: tuple[Any, ...]) -> tuple[Any, Any]:
+        (x, y), (tx, ty) = primals, tangents
+        return f(x, y), tx * y + x * ty * 10.0  # a deliberately different rule for y
+
+    assert ad.grad(f, argnums=(0, 1))(2.0, 3.0) == (3.0, 20.0)
+    assert ad.grad(lambda x: f(x, 3.0))(2.0) == 3.0  # a constant operand: zero tangent
+    assert ad.grad(ad.grad(f), argnums=1)(2.0, 3.0) == 1.0
+    x = Variable(2.0)
+    y = f(x, 3.0)
+    y.backward()
+    y.backward()  # the record is kept: backward runs again
+    assert x.grad == 6.0
+
+
+def test_custom_jvp_misuse() -> None:
+    with pytest.raises(TypeError, match=r"custom_jvp takes the function to differentiate"):
+        ad.custom_jvp(None)  # type: ignore[arg-type]
+    f = ad.custom_jvp(lambda x: x * 2.0)
+    with pytest.raises(TypeError, match=r"no rule: call <lambda>\.defjvp\(jvp\)"):
+        f(1.0)
+    with pytest.raises(TypeError, match=r"defjvp takes jvp, a function, not int"):
+        f.defjvp(1)  # type: ignore[arg-type]
+    f.defjvp(lambda p, t: p[0] * 2.0)
+    for transform in (ad.grad, ad.derivative):
+        with pytest.raises(TypeError, match=r"jvp must return a pair \(out, tangent_out\)"):
+            transform(f)(1.0)
+    f.defjvp(lambda p, t: (p[0] * 2.0, np.ones(2)))
+    for transform in (ad.grad, ad.derivative):
+        with pytest.raises(ValueError, match=r"a tangent of shape \(2,\) for an output of shape"):
+            transform(f)(1.0)
+    f.defjvp(lambda p, t: (p[0] + t[0], t[0]))
+    with pytest.raises(TypeError, match=r"the output of jvp depends on the tangents"):
+        ad.grad(f)(1.0)
+    with pytest.raises(TypeError, match=r"<lambda>: got an unexpected keyword argument 'z'"):
+        f(1.0, z=2.0)
+
+    @ad.custom_jvp
+    def g(*xs: Any, scale: float = 1.0) -> Any:
+        return xs[0] * scale
+
+    g.defjvp(lambda p, t: (g(*p), t[0]))
+    with pytest.raises(TypeError, match=r"keyword arguments \['scale'\] have no position"):
+        g(1.0, scale=2.0)
+
+
+def test_custom_jvp_names_its_node_in_tables_and_drawings() -> None:
+    x = Variable(1.0, name="x")
+    assert log1pexp(x).op == "log1pexp"
+    assert "label=log1pexp" in ad.draw(log1pexp(x)).source
+    for mode in ("forward", "reverse"):
+        table = ad.trace_table(lambda x: log1pexp(x) * x, 1.0, mode=mode)
+        assert table.rows[1].expression == "log1pexp(v₀)"
+        derivative = table.rows[-1 if mode == "forward" else 0].derivative  # ẏ or x̄
+        assert_allclose(derivative, np.log1p(np.e) + 1 / (1 + np.exp(-1.0)))
