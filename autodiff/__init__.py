@@ -18,6 +18,7 @@ networks with reverse mode.
 from importlib.metadata import PackageNotFoundError, version
 
 from autodiff import datasets, nn, optim, tree
+from autodiff.custom import checkpoint, custom_jvp, custom_vjp, stop_gradient
 from autodiff.drawing import draw
 from autodiff.dual import Dual
 from autodiff.graph import topological_order
@@ -111,10 +112,13 @@ __all__ = [
     "broadcast_to",
     "ceil",
     "check_grad",
+    "checkpoint",
     "clip",
     "concatenate",
     "cos",
     "cosh",
+    "custom_jvp",
+    "custom_vjp",
     "datasets",
     "derivative",
     "draw",
@@ -161,6 +165,7 @@ __all__ = [
     "square",
     "squeeze",
     "stack",
+    "stop_gradient",
     "sum",
     "swapaxes",
     "tan",

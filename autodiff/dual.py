@@ -69,6 +69,20 @@ class Dual(Tracer):
         dual._batched = batched
         return dual
 
+    @property
+    def batched(self) -> bool:
+        """Whether it carries a batch of tangents (see :meth:`at_level`)."""
+        return self._batched
+
+    def detach(self) -> Dual:
+        """The same value with a zero tangent: a constant to this dual number's level.
+
+        >>> Dual(2.0, 1.0).detach()
+        Dual(value=2.0, tangent=0.0)
+        """
+        tangent = np.zeros(shape_of(self.tangent)) if shape_of(self.tangent) else 0.0
+        return Dual.at_level(self.value, tangent, self.level, self._batched)
+
     def __repr__(self) -> str:
         if self._batched:
             return f"Dual(value={self.value!r}, tangents={self.tangent!r})"

@@ -366,7 +366,6 @@ _OTHER_NAMES: dict[str, str] = {
     "item": ".value (a plain float for a scalar)",
     "numpy": ".value (the float64 array)",
     "tolist": ".value.tolist()",
-    "detach": ".value, a plain number or array with no derivative",
     "requires_grad": "nothing: every Variable is differentiated, and plain numbers and "
     "arrays are constants",
     "grad_fn": ".op (the name of the operation) and .parents",

@@ -196,6 +196,20 @@ class Variable(Tracer):
         more = (args[2:], params) if len(args) > 2 or params else None
         return _node(prim, value, level, first, args[1] if len(args) > 1 else None, more)
 
+    def detach(self) -> Variable:
+        """A new input holding a copy of the value, cut from the graph (PyTorch's meaning).
+
+        What is computed from the copy sends no gradient back to this variable. Inside
+        nested transforms it cuts this level's graph only; :func:`~autodiff.stop_gradient`
+        stops every level.
+
+        >>> x = Variable(3.0)
+        >>> y = x * x.detach()
+        >>> y.backward(); x.grad
+        3.0
+        """
+        return Variable.input_at_level(self._value, self.level, "detach", copy=True)
+
     # -- augmented assignment ----------------------------------------------------------------
     def _in_place(self, prim: P.Primitive, other: Any, symbol: str) -> Self:
         """``self <symbol>= other``: a new node, like ``self = self <symbol> other``, except
