@@ -16,7 +16,41 @@ if TYPE_CHECKING:
     from autodiff.primitive import Primitive
     from autodiff.variable import Variable
 
-__all__ = ["backpropagate", "topological_order"]
+__all__ = ["Node", "backpropagate", "topological_order"]
+
+
+class Node:
+    """A node of a recorded graph: the data the reverse sweep reads.
+
+    :class:`~autodiff.Variable` is a node that is also a traced value. A node holds its
+    value, the primitive that made it (``None`` for an input) and its operands in order:
+    the first in ``_x``, the second in ``_y``, and any others, with the operation's
+    parameters, in ``_more``. ``_id`` is its creation number (see :func:`changed`) and
+    ``_grad`` the gradient that ``backward()`` accumulates. The slots are read directly by
+    the sweep below, its hottest loop.
+    """
+
+    __slots__ = ("_grad", "_id", "_more", "_name", "_prim", "_value", "_x", "_y")
+
+    _value: Any
+    _prim: Primitive | None
+    _x: Any
+    _y: Any
+    _more: tuple[tuple[Any, ...], dict[str, Any]] | None
+    _id: int
+    _grad: Any
+    _name: str
+
+    @property
+    def _args(self) -> tuple[Any, ...]:
+        """Every operand, in order (``()`` for an input)."""
+        if self._x is None:
+            return ()
+        if self._y is None:
+            return (self._x,)
+        if self._more is None:
+            return (self._x, self._y)
+        return (self._x, self._y, *self._more[0])
 
 
 def topological_order(output: Variable) -> list[Variable]:

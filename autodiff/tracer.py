@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 __all__ = [
     "FLOAT64",
     "LIVE_LEVELS",
+    "NO_PARAMS",
     "Tracer",
     "as_value",
     "check_live",
@@ -107,7 +108,8 @@ def check_live(x: Tracer) -> None:
         )
 
 
-_NO_PARAMS: dict[str, Any] = {}
+#: The parameters of an operation that has none (shared: never changed).
+NO_PARAMS: dict[str, Any] = {}
 
 
 class Tracer(Traced):
@@ -144,14 +146,14 @@ class Tracer(Traced):
 
     def _unary(self, prim: Primitive) -> Self:
         """``prim(self)``: every elementwise method (``x.sin()``) and ``-x``."""
-        return self._apply(prim, (self,), _NO_PARAMS)  # type: ignore[no-any-return]
+        return self._apply(prim, (self,), NO_PARAMS)  # type: ignore[no-any-return]
 
     def _binary(self, prim: Primitive, other: Any, reflected: bool) -> Self:
         """``self ∘ other`` (or ``other ∘ self`` if ``reflected``): every binary operator."""
         kind = other.__class__
         if kind is float or kind is int or (kind is self.__class__ and other.level == self.level):
             args = (other, self) if reflected else (self, other)
-            return self._apply(prim, args, _NO_PARAMS)  # type: ignore[no-any-return]
+            return self._apply(prim, args, NO_PARAMS)  # type: ignore[no-any-return]
         o = _operand(other)
         if o is NotImplemented:
             return o  # type: ignore[no-any-return]

@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING, Any, Self
 import numpy as np
 
 from autodiff import primitives as P
-from autodiff.graph import backpropagate, changed, new_id
-from autodiff.tracer import _NO_PARAMS, LIVE_LEVELS, Tracer, check_live
+from autodiff.graph import Node, backpropagate, changed, new_id
+from autodiff.tracer import LIVE_LEVELS, NO_PARAMS, Tracer, check_live
 from autodiff.values import as_value, shape_of
 
 if TYPE_CHECKING:
@@ -37,7 +37,7 @@ def _own_value(value: Any, owner: str) -> Any:
     return v
 
 
-class Variable(Tracer):
+class Variable(Node, Tracer):
     """A node of the recorded graph: reverse-mode AD.
 
     Every operation on a ``Variable`` returns a new ``Variable`` that remembers its
@@ -76,7 +76,7 @@ class Variable(Tracer):
     # is set, and in a graph of millions of nodes its walks take longer than building it.
     # The value lives in the slot `_value`, which the engine reads directly; the public
     # `value` is a property, so that setting it can be checked and noticed (see below).
-    __slots__ = ("_grad", "_id", "_more", "_name", "_prim", "_value", "_x", "_y", "level")
+    __slots__ = ("level",)
 
     def __init__(self, value: Any, name: str | None = None) -> None:
         if name is not None and not isinstance(name, str):
@@ -168,7 +168,7 @@ class Variable(Tracer):
         # The hot path of `x.tanh()`, `-x`...: a plain value, so the node is made here.
         v = self._value
         if v.__class__ is not float and v.__class__ is not np.ndarray:
-            return self._apply(prim, (self,), _NO_PARAMS)  # type: ignore[no-any-return]
+            return self._apply(prim, (self,), NO_PARAMS)  # type: ignore[no-any-return]
         return _node(prim, prim.impl(v), self.level, self, None)
 
     def _apply(self, prim: P.Primitive, args: tuple[Any, ...], params: dict[str, Any]) -> Any:
@@ -258,17 +258,6 @@ class Variable(Tracer):
 
     def __imatmul__(self, other: Operand) -> Self:
         return self._in_place(P.PRIMITIVES["matmul"], other, "@")
-
-    @property
-    def _args(self) -> tuple[Any, ...]:
-        """Every operand, in order (``()`` for an input)."""
-        if self._x is None:
-            return ()
-        if self._y is None:
-            return (self._x,)
-        if self._more is None:
-            return (self._x, self._y)
-        return (self._x, self._y, *self._more[0])
 
     # -- the graph -------------------------------------------------------------------------
     @property
