@@ -219,6 +219,30 @@ class Tracer(Traced):
         def max(
             self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
         ) -> Self: ...
+        # reductions
+        def min(
+            self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+        ) -> Self: ...
+        def prod(
+            self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+        ) -> Self: ...
+        def var(
+            self,
+            axis: int | tuple[int, ...] | None = None,
+            *,
+            ddof: int = 0,
+            keepdims: bool = False,
+        ) -> Self: ...
+        def std(
+            self,
+            axis: int | tuple[int, ...] | None = None,
+            *,
+            ddof: int = 0,
+            keepdims: bool = False,
+        ) -> Self: ...
+        def cumsum(self, axis: int | None = None) -> Self: ...
+        def argmax(self, axis: int | None = None, keepdims: bool = False) -> Any: ...
+        def argmin(self, axis: int | None = None, keepdims: bool = False) -> Any: ...
 
     def __pos__(self) -> Self:
         return self

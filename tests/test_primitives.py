@@ -179,6 +179,24 @@ def combine(*domains: Domain) -> Domain:
     return Domain(make, arities.pop() if len(arities) == 1 else None)
 
 
+def _prod_with_zeros(rng: np.random.Generator) -> list[PrimCase]:
+    """prod where a slice has one zero, two zeros, or none (its gradient differs)."""
+    x = rng.uniform(-2.0, 2.0, size=(3, 4))
+    x[0, 1] = 0.0  # one zero in row 0 and in column 1
+    x[1, 0] = x[1, 2] = 0.0  # two zeros in row 1
+    return [
+        PrimCase("zeros_all", (x,), (0,)),
+        PrimCase("zeros_rows", (x,), (0,), {"axis": 1}),
+        PrimCase("zeros_columns_keepdims", (x,), (0,), {"axis": 0, "keepdims": True}),
+        PrimCase("one_zero", (np.array([1.5, 0.0, -0.7]),), (0,)),
+    ]
+
+
+def _logsumexp_wide(rng: np.random.Generator) -> list[PrimCase]:
+    """logsumexp of large values, where exp alone would overflow."""
+    return [PrimCase("wide", (rng.uniform(500.0, 510.0, size=(2, 3)),), (0,), {"axis": 1})]
+
+
 #: Test inputs for every row of the primitive table. A row without an entry fails
 #: ``test_every_primitive_has_test_inputs``.
 DOMAINS: dict[str, Domain] = {
@@ -234,6 +252,39 @@ DOMAINS: dict[str, Domain] = {
         Spec("axis0", ((2, 3),), {"axis": 0}),
         Spec("axis_neg_keepdims", ((2, 3),), {"axis": -1, "keepdims": True}),
         Spec("axes_tuple", ((2, 3, 2),), {"axis": (0, 2)}),
+    ),
+    "min": structural(
+        Spec("scalar", ((),)),
+        Spec("all", ((2, 3),)),
+        Spec("axis0", ((2, 3),), {"axis": 0}),
+        Spec("axis_neg_keepdims", ((2, 3),), {"axis": -1, "keepdims": True}),
+        Spec("axes_tuple", ((2, 3, 2),), {"axis": (0, 2)}),
+    ),
+    "prod": combine(
+        structural(
+            Spec("scalar", ((),)),
+            Spec("all", ((2, 3),)),
+            Spec("axis0", ((2, 3),), {"axis": 0}),
+            Spec("axis_neg_keepdims", ((2, 3),), {"axis": -1, "keepdims": True}),
+            Spec("axes_tuple", ((2, 3, 2),), {"axis": (0, 2)}),
+        ),
+        Domain(_prod_with_zeros),
+    ),
+    "cumsum": structural(
+        Spec("scalar", ((),)),
+        Spec("flatten", ((2, 3),)),
+        Spec("axis0", ((2, 3),), {"axis": 0}),
+        Spec("axis_last", ((2, 3, 2),), {"axis": 2}),
+    ),
+    "logsumexp": combine(
+        structural(
+            Spec("scalar", ((),)),
+            Spec("all", ((2, 3),)),
+            Spec("axis0", ((2, 3),), {"axis": 0}),
+            Spec("axis_neg_keepdims", ((2, 3),), {"axis": -1, "keepdims": True}),
+            Spec("axes_tuple", ((2, 3, 2),), {"axis": (0, 2)}),
+        ),
+        Domain(_logsumexp_wide),
     ),
     "reshape": structural(
         Spec("matrix", ((2, 3),), {"shape": (3, 2)}),
