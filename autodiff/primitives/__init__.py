@@ -5,10 +5,13 @@ The rows are grouped by family, each rule written right above its row:
 
 - :mod:`autodiff.primitives.elementwise`: arithmetic, the elementary functions,
   ``maximum``, ``where``;
-- :mod:`autodiff.primitives.reductions`: ``sum``, ``mean``, ``max``;
+- :mod:`autodiff.primitives.reductions`: ``sum``, ``mean``, ``max``, ``min``, ``prod``,
+  ``cumsum``, ``logsumexp``;
 - :mod:`autodiff.primitives.shape`: ``reshape``, ``transpose``, ``broadcast_to``,
   indexing, ``stack``;
-- :mod:`autodiff.primitives.linalg`: ``matmul``.
+- :mod:`autodiff.primitives.linalg`: ``matmul``;
+- :mod:`autodiff.primitives.products`: ``einsum`` (and ``dot``, ``tensordot``... made
+  with it).
 
 Rules are written with the package's own functions, so a rule applied to a traced value
 is recorded too: that is what makes second derivatives (``grad(grad(f))``, ``hessian``)
@@ -57,6 +60,17 @@ from autodiff.primitives.elementwise import (
     where,
 )
 from autodiff.primitives.linalg import matmul
+from autodiff.primitives.products import (
+    diag,
+    dot,
+    einsum,
+    inner,
+    outer,
+    tensordot,
+    trace,
+    tril,
+    triu,
+)
 from autodiff.primitives.reductions import (
     argmax,
     argmin,
@@ -87,9 +101,13 @@ __all__ = [
     "broadcast_to",
     "cos",
     "cumsum",
+    "diag",
     "divide",
+    "dot",
     "each_tangent",
+    "einsum",
     "exp",
+    "inner",
     "log",
     "logaddexp",
     "logsumexp",
@@ -103,6 +121,7 @@ __all__ = [
     "multiply",
     "negative",
     "one",
+    "outer",
     "power",
     "prod",
     "relu",
@@ -118,7 +137,11 @@ __all__ = [
     "sum",
     "tan",
     "tanh",
+    "tensordot",
+    "trace",
     "transpose",
+    "tril",
+    "triu",
     "unbroadcast",
     "var",
     "where",
