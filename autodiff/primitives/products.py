@@ -217,9 +217,15 @@ def dot(a: Operand, b: Operand) -> Any:
     na, nb = len(shape_of(a)), len(shape_of(b))
     if na == 0 or nb == 0:
         return multiply(a, b)
+    k = builtins.max(nb - 2, 0)
+    if shape_of(a)[-1] != shape_of(b)[k]:
+        raise ValueError(
+            f"dot: the last axis of a (shape {shape_of(a)}) and axis {k} of b (shape "
+            f"{shape_of(b)}) differ in length"
+        )
     if na <= 2 and nb <= 2:
         return matmul(a, b)
-    return tensordot(a, b, ([-1], [builtins.max(nb - 2, 0)]))
+    return tensordot(a, b, ([-1], [k]))
 
 
 @implements(np.inner)

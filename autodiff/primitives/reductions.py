@@ -318,16 +318,20 @@ def std(
 ) -> Any:
     """Standard deviation over ``axis``: ``sqrt(var(x, axis, ddof=ddof))``.
 
-    Where the variance is 0 (all elements equal) the gradient is nan, as in PyTorch and
-    JAX: the derivative of ``sqrt`` at 0 is infinite and meets a zero derivative of the
-    variance. Add a small constant under the root if that can happen
-    (``sqrt(var(x) + 1e-12)``).
+    Where the variance is 0 (all elements equal) the gradient is taken to be 0, as in
+    PyTorch (JAX gives nan there: the infinite derivative of ``sqrt`` at 0 meets the
+    zero derivative of the variance); the root's argument is replaced there by 1, so
+    no nan comes back at second order either.
 
     >>> import numpy as np
     >>> std(np.array([1.0, 3.0]))
     1.0
     """
-    return sqrt(var(x, axis, ddof=ddof, keepdims=keepdims))
+    v = var(x, axis, ddof=ddof, keepdims=keepdims)
+    flat = np.equal(raw(v), 0.0)
+    if not np.any(flat):
+        return sqrt(v)
+    return where(flat, 0.0, sqrt(where(flat, 1.0, v)))
 
 
 def _cumsum_vjp(g: Any, out: Any, x: Any, axis: int | None = None) -> Any:
