@@ -277,7 +277,7 @@ def trace(x: Operand, offset: int = 0) -> Any:
     (5.0, 2.0)
     """
     rows, cols = _diagonal(shape_of(x), _offset(offset, "trace"), "trace")
-    return sum(x[rows, cols]) if len(rows) else 0.0  # type: ignore[index]
+    return sum(x[rows, cols])  # type: ignore[index]
 
 
 @implements(np.diag)
