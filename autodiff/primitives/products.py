@@ -141,7 +141,7 @@ def _explicit(subscripts: Any, operands: Sequence[Any]) -> str:
 
 @implements(np.einsum)
 def einsum(subscripts: str, *operands: Operand) -> Any:
-    """Einstein summation, as :func:`numpy.einsum`: ``einsum("ij,jk->ik", a, b)``.
+    """Einstein summation, as ``numpy.einsum``: ``einsum("ij,jk->ik", a, b)``.
 
     Explicit (``"ij,jk->ik"``) and implicit (``"ij,jk"``) subscripts, with any number of
     operands, repeated letters (``"ii->i"``, a diagonal) and letters summed away. Not
@@ -164,7 +164,7 @@ def _axes_of(axes: Any, ndim: int, who: str) -> tuple[int, ...]:
 
 @implements(np.tensordot)
 def tensordot(a: Operand, b: Operand, axes: Any = 2) -> Any:
-    """Sum of products over ``axes``, as :func:`numpy.tensordot`.
+    """Sum of products over ``axes``, as ``numpy.tensordot``.
 
     ``axes`` is an int ``n`` (the last ``n`` axes of ``a`` with the first ``n`` of ``b``)
     or a pair of sequences of axes, ``([1, 0], [0, 1])``. Computed as an :func:`einsum`.
@@ -206,7 +206,7 @@ def tensordot(a: Operand, b: Operand, axes: Any = 2) -> Any:
 
 @implements(np.dot, method="dot")
 def dot(a: Operand, b: Operand) -> Any:
-    """Dot product, as :func:`numpy.dot`: :func:`matmul` for vectors and matrices, a
+    """Dot product, as ``numpy.dot``: :func:`matmul` for vectors and matrices, a
     product with a scalar, and for more axes a sum over the last axis of ``a`` and the
     second-to-last of ``b``.
 
@@ -230,7 +230,7 @@ def dot(a: Operand, b: Operand) -> Any:
 
 @implements(np.inner)
 def inner(a: Operand, b: Operand) -> Any:
-    """Inner product over the last axes, as :func:`numpy.inner` (a product with a scalar).
+    """Inner product over the last axes, as ``numpy.inner`` (a product with a scalar).
 
     >>> import numpy as np
     >>> inner(np.array([[1.0, 2.0], [3.0, 4.0]]), np.array([1.0, 1.0]))
@@ -243,7 +243,7 @@ def inner(a: Operand, b: Operand) -> Any:
 
 @implements(np.outer)
 def outer(a: Operand, b: Operand) -> Any:
-    """Outer product ``a[i] * b[j]`` of the flattened operands, as :func:`numpy.outer`.
+    """Outer product ``a[i] * b[j]`` of the flattened operands, as ``numpy.outer``.
 
     >>> import numpy as np
     >>> outer(np.array([1.0, 2.0]), np.array([1.0, 10.0, 100.0]))
@@ -282,7 +282,7 @@ def trace(x: Operand, offset: int = 0) -> Any:
 
 @implements(np.diag)
 def diag(x: Operand, k: int = 0) -> Any:
-    """The ``k``-th diagonal of a matrix, or a matrix with a vector on it, as :func:`numpy.diag`.
+    """The ``k``-th diagonal of a matrix, or a matrix with a vector on it, as ``numpy.diag``.
 
     >>> import numpy as np
     >>> diag(np.array([1.0, 2.0]))
