@@ -209,6 +209,24 @@ def combine(*domains: Domain) -> Domain:
     return Domain(make, arities.pop() if len(arities) == 1 else None)
 
 
+def _prod_with_zeros(rng: np.random.Generator) -> list[PrimCase]:
+    """prod where a slice has one zero, two zeros, or none (its gradient differs)."""
+    x = rng.uniform(-2.0, 2.0, size=(3, 4))
+    x[0, 1] = 0.0  # one zero in row 0 and in column 1
+    x[1, 0] = x[1, 2] = 0.0  # two zeros in row 1
+    return [
+        PrimCase("zeros_all", (x,), (0,)),
+        PrimCase("zeros_rows", (x,), (0,), {"axis": 1}),
+        PrimCase("zeros_columns_keepdims", (x,), (0,), {"axis": 0, "keepdims": True}),
+        PrimCase("one_zero", (np.array([1.5, 0.0, -0.7]),), (0,)),
+    ]
+
+
+def _logsumexp_wide(rng: np.random.Generator) -> list[PrimCase]:
+    """logsumexp of large values, where exp alone would overflow."""
+    return [PrimCase("wide", (rng.uniform(500.0, 510.0, size=(2, 3)),), (0,), {"axis": 1})]
+
+
 #: Test inputs for every row of the primitive table. A row without an entry fails
 #: ``test_every_primitive_has_test_inputs``.
 DOMAINS: dict[str, Domain] = {
@@ -313,6 +331,52 @@ DOMAINS: dict[str, Domain] = {
         Spec("axis0", ((2, 3),), {"axis": 0}),
         Spec("axis_neg_keepdims", ((2, 3),), {"axis": -1, "keepdims": True}),
         Spec("axes_tuple", ((2, 3, 2),), {"axis": (0, 2)}),
+    ),
+    "min": structural(
+        Spec("scalar", ((),)),
+        Spec("all", ((2, 3),)),
+        Spec("axis0", ((2, 3),), {"axis": 0}),
+        Spec("axis_neg_keepdims", ((2, 3),), {"axis": -1, "keepdims": True}),
+        Spec("axes_tuple", ((2, 3, 2),), {"axis": (0, 2)}),
+    ),
+    "prod": combine(
+        structural(
+            Spec("scalar", ((),)),
+            Spec("all", ((2, 3),)),
+            Spec("axis0", ((2, 3),), {"axis": 0}),
+            Spec("axis_neg_keepdims", ((2, 3),), {"axis": -1, "keepdims": True}),
+            Spec("axes_tuple", ((2, 3, 2),), {"axis": (0, 2)}),
+        ),
+        Domain(_prod_with_zeros),
+    ),
+    "cumsum": structural(
+        Spec("scalar", ((),)),
+        Spec("flatten", ((2, 3),)),
+        Spec("axis0", ((2, 3),), {"axis": 0}),
+        Spec("axis_last", ((2, 3, 2),), {"axis": 2}),
+    ),
+    "logsumexp": combine(
+        structural(
+            Spec("scalar", ((),)),
+            Spec("all", ((2, 3),)),
+            Spec("axis0", ((2, 3),), {"axis": 0}),
+            Spec("axis_neg_keepdims", ((2, 3),), {"axis": -1, "keepdims": True}),
+            Spec("axes_tuple", ((2, 3, 2),), {"axis": (0, 2)}),
+        ),
+        Domain(_logsumexp_wide),
+    ),
+    "einsum": structural(
+        Spec("matmul", ((2, 3), (3, 4)), {"spec": "ij,jk->ik"}),
+        Spec("three", ((2, 3), (3, 2), (2,)), {"spec": "ij,jk,k->i"}),
+        Spec("diagonal", ((3, 3),), {"spec": "ii->i"}),
+        Spec("trace", ((3, 3),), {"spec": "ii->"}),
+        Spec("summed_away", ((2, 3),), {"spec": "ij->"}),
+        Spec("transposed", ((2, 3),), {"spec": "ij->ji"}),
+        Spec("outer", ((2,), (3,)), {"spec": "i,j->ij"}),
+        Spec("batched", ((2, 2, 3), (2, 3, 2)), {"spec": "bij,bjk->bik"}),
+        Spec("with_scalar", ((3,), ()), {"spec": "i,->i"}),
+        Spec("repeated_and_shared", ((2, 2), (2, 3)), {"spec": "ii,ij->j"}),
+        Spec("const_first", ((2, 3), (3,)), {"spec": "ij,j->i"}, diff=(1,)),
     ),
     "reshape": structural(
         Spec("matrix", ((2, 3),), {"shape": (3, 2)}),

@@ -4,10 +4,16 @@ Each row is a :class:`~autodiff.primitive.Primitive`, registered in
 :data:`~autodiff.primitive.PRIMITIVES`.
 The rows are grouped by family, each rule written right above its row:
 
-- ``elementwise.py``: arithmetic, the elementary functions, ``maximum``, ``where``;
-- ``reductions.py``: ``sum``, ``mean``, ``max``;
-- ``shape.py``: ``reshape``, ``transpose``, ``broadcast_to``, indexing, ``stack``;
-- ``linalg.py``: ``matmul``.
+- ``elementwise.py``: arithmetic, the elementary functions (``sin`` to ``arctanh``,
+  ``log1p``, ``hypot``...), ``maximum``, ``clip``, ``where``, and the piecewise-constant
+  ``sign``, ``floor``, ``ceil``, ``round``;
+- ``reductions.py``: ``sum``, ``mean``, ``max``, ``min``, ``prod``, ``cumsum``,
+  ``logsumexp`` (and ``var``, ``std``, ``argmax`` made with them);
+- ``shape.py``: ``reshape``, ``transpose``, ``broadcast_to``, indexing, ``stack``,
+  ``concatenate`` (and ``squeeze``, ``roll``, ``pad``... made with them);
+- ``products.py``: ``einsum`` (and ``dot``, ``tensordot``, ``trace``... made with it);
+- ``linalg.py``: ``matmul``, and ``autodiff.linalg``'s ``inv``, ``solve``, ``det``,
+  ``slogdet``, ``norm``, ``cholesky``.
 
 Rules are written with the package's own functions, so a rule applied to a traced value
 is recorded too: that is what makes second derivatives (``grad(grad(f))``, ``hessian``)
@@ -79,7 +85,30 @@ from autodiff.primitives.elementwise import (
     where,
 )
 from autodiff.primitives.linalg import matmul
-from autodiff.primitives.reductions import max, mean, sum
+from autodiff.primitives.products import (
+    diag,
+    dot,
+    einsum,
+    inner,
+    outer,
+    tensordot,
+    trace,
+    tril,
+    triu,
+)
+from autodiff.primitives.reductions import (
+    argmax,
+    argmin,
+    cumsum,
+    logsumexp,
+    max,
+    mean,
+    min,
+    prod,
+    std,
+    sum,
+    var,
+)
 from autodiff.primitives.shape import (
     broadcast_to,
     concatenate,
@@ -117,14 +146,20 @@ __all__ = [
     "arctan",
     "arctan2",
     "arctanh",
+    "argmax",
+    "argmin",
     "broadcast_to",
     "ceil",
     "clip",
     "concatenate",
     "cos",
     "cosh",
+    "cumsum",
+    "diag",
     "divide",
+    "dot",
     "each_tangent",
+    "einsum",
     "exp",
     "exp2",
     "expand_dims",
@@ -133,15 +168,18 @@ __all__ = [
     "floor",
     "hstack",
     "hypot",
+    "inner",
     "log",
     "log1p",
     "log2",
     "log10",
     "logaddexp",
+    "logsumexp",
     "matmul",
     "max",
     "maximum",
     "mean",
+    "min",
     "minimum",
     "minus_one",
     "mod",
@@ -149,8 +187,10 @@ __all__ = [
     "multiply",
     "negative",
     "one",
+    "outer",
     "pad",
     "power",
+    "prod",
     "ravel",
     "relu",
     "repeat",
@@ -168,14 +208,20 @@ __all__ = [
     "square",
     "squeeze",
     "stack",
+    "std",
     "subtract",
     "sum",
     "swapaxes",
     "tan",
     "tanh",
+    "tensordot",
     "tile",
+    "trace",
     "transpose",
+    "tril",
+    "triu",
     "unbroadcast",
+    "var",
     "vstack",
     "where",
     "zero",
