@@ -95,7 +95,7 @@ def _params(params: Any, owner: str) -> list[Variable]:
 
 
 class Optimizer:
-    """Base class: the parameter list, :meth:`zero_grad` and the in-place update.
+    """Base class: the parameter list, :meth:`~autodiff.optim.Optimizer.zero_grad` and the in-place update.
 
     Parameters
     ----------

@@ -470,7 +470,7 @@ def row(name: str, impl: Rule, **rules: Any) -> Primitive:
     return prim
 
 
-def _scalar(x: Any) -> Any:
+def scalar_result(x: Any) -> Any:
     """A 0-d result as a Python float; arrays unchanged."""
     if isinstance(x, np.ndarray):
         return float(x) if x.ndim == 0 else x
@@ -491,7 +491,7 @@ def vectorised(ufunc: Callable[..., Any], fast: Callable[..., float] | None = No
     if fast is None:
 
         def plain(*args: Any) -> Any:
-            return _scalar(ufunc(*args))
+            return scalar_result(ufunc(*args))
 
         plain.__name__ = getattr(ufunc, "__name__", "impl")
         return plain
@@ -502,7 +502,7 @@ def vectorised(ufunc: Callable[..., Any], fast: Callable[..., float] | None = No
                 return fast(x)
             except (ValueError, OverflowError):
                 return float(ufunc(np.float64(x)))
-        return _scalar(ufunc(x))
+        return scalar_result(ufunc(x))
 
     impl.__name__ = getattr(ufunc, "__name__", "impl")
     return impl

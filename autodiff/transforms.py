@@ -186,7 +186,7 @@ def _gradients(
 def value_and_grad(
     f: Function, argnums: ArgNums = 0, *, has_aux: bool = False
 ) -> Callable[..., tuple[Any, Any]]:
-    """Like :func:`grad`, but the new function returns ``(f(*args), gradient)``.
+    """Like :func:`~autodiff.grad`, but the new function returns ``(f(*args), gradient)``.
 
     With ``has_aux=True``, ``f`` returns ``(loss, aux)`` and the new function
     ``((loss, aux), gradient)``, as in JAX.

@@ -263,7 +263,7 @@ def _name_parameters(prefix: str, value: Any) -> None:
 
 
 class Sequential(Module):
-    """Modules applied one after the other; they are named ``"0"``, ``"1"``, ...
+    """Modules applied one after the other; they are named ``"0"``, ``"1"`` and so on.
 
     Parameters
     ----------

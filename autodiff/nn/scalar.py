@@ -50,7 +50,7 @@ __all__ = ["MLP", "Layer", "Neuron"]
 
 
 class Neuron(Module):
-    """One neuron: ``activation(w₁x₁ + ... + wₙxₙ + b)`` over scalars.
+    """One neuron over scalars: ``activation(w · x + b)``, a sum over its inputs.
 
     Parameters
     ----------

@@ -17,7 +17,6 @@ from autodiff._types import Operand
 from autodiff.dispatch import implements
 from autodiff.primitive import (
     Rule,
-    _scalar,
     align,
     apply,
     binary,
@@ -26,6 +25,7 @@ from autodiff.primitive import (
     number_in,
     one,
     row,
+    scalar_result,
     unary,
     unbroadcast,
     zero,
@@ -168,7 +168,7 @@ def _pow_impl(x: Any, y: Any) -> Any:
             return math.pow(x, y)
         except (ValueError, OverflowError, ZeroDivisionError):
             return float(np.power(np.float64(x), y))
-    return _scalar(np.power(x, y))
+    return scalar_result(np.power(x, y))
 
 
 def _pow_partial_base(out: Any, x: Any, y: Any) -> Any:
@@ -373,7 +373,7 @@ def _sigmoid_impl(x: Any) -> Any:
             return 1.0 / (1.0 + math.exp(-x))
         e = math.exp(x)
         return e / (1.0 + e)
-    return _scalar(np.exp(-np.logaddexp(0.0, -np.asarray(x, dtype=np.float64))))
+    return scalar_result(np.exp(-np.logaddexp(0.0, -np.asarray(x, dtype=np.float64))))
 
 
 sigmoid_p = unary(
@@ -400,7 +400,7 @@ def sigmoid(x: T) -> T:
 def _relu_impl(x: Any) -> Any:
     if x.__class__ is float or x.__class__ is int:
         return x if x > 0 else 0.0
-    return _scalar(np.maximum(x, 0.0))
+    return scalar_result(np.maximum(x, 0.0))
 
 
 def _step(x: Any) -> Any:
@@ -429,7 +429,7 @@ def relu(x: T) -> T:
 def _abs_impl(x: Any) -> Any:
     if x.__class__ is float or x.__class__ is int:
         return builtins.abs(float(x))
-    return _scalar(np.abs(x))
+    return scalar_result(np.abs(x))
 
 
 def _sign(x: Any) -> Any:
@@ -458,12 +458,12 @@ def abs(x: T) -> T:
 def _share(x: Any, y: Any) -> Any:
     """∂ max(x, y)/∂x: 1 where x > y, 1/2 at ties (as JAX and PyTorch), else 0."""
     x, y = raw(x), raw(y)
-    return _scalar(np.where(np.greater(x, y), 1.0, np.where(np.equal(x, y), 0.5, 0.0)))
+    return scalar_result(np.where(np.greater(x, y), 1.0, np.where(np.equal(x, y), 0.5, 0.0)))
 
 
 maximum_p = binary(
     "maximum",
-    lambda x, y: _scalar(np.maximum(x, y)),
+    lambda x, y: scalar_result(np.maximum(x, y)),
     d=(lambda out, x, y: _share(x, y), lambda out, x, y: _share(y, x)),
     show=(
         "max({0}, {1})",
@@ -486,7 +486,7 @@ def maximum(x: Operand, y: Operand) -> Any:
 
 minimum_p = binary(
     "minimum",
-    lambda x, y: _scalar(np.minimum(x, y)),
+    lambda x, y: scalar_result(np.minimum(x, y)),
     d=(lambda out, x, y: _share(y, x), lambda out, x, y: _share(x, y)),
     show=(
         "min({0}, {1})",
@@ -545,7 +545,7 @@ def _where_bjvp(i: int) -> Rule:
 
 where_p = row(
     "where",
-    lambda c, x, y: _scalar(np.where(c, x, y)),
+    lambda c, x, y: scalar_result(np.where(c, x, y)),
     jvps=(None, _where_jvp(1), _where_jvp(2)),
     vjps=(None, _where_vjp(1), _where_vjp(2)),
     batched_jvps=(None, _where_bjvp(1), _where_bjvp(2)),
@@ -887,7 +887,7 @@ def _softplus_impl(x: Any) -> Any:
         if x > 0:
             return x + math.log1p(math.exp(-x))
         return math.log1p(math.exp(x))
-    return _scalar(np.logaddexp(0.0, x))
+    return scalar_result(np.logaddexp(0.0, x))
 
 
 softplus_p = unary(
@@ -1003,7 +1003,7 @@ def arctan2(y: Operand, x: Operand) -> Any:
 
 def _mod_partial_divisor(out: Any, x: Any, y: Any) -> Any:
     """∂(x mod y)/∂y = −⌊x / y⌋: a constant (the quotient is piecewise constant)."""
-    return _scalar(-np.floor_divide(raw(x), raw(y)))
+    return scalar_result(-np.floor_divide(raw(x), raw(y)))
 
 
 mod_p = binary(
@@ -1076,7 +1076,7 @@ def ceil(x: T) -> T:
 
 round_p = row(
     "round",
-    lambda x, decimals=0: _scalar(np.round(x, decimals)),
+    lambda x, decimals=0: scalar_result(np.round(x, decimals)),
     partials=(zero,),
     display="round {0}",
     partial_display=("0",),
@@ -1111,12 +1111,12 @@ def _clip_masks(x: Any, lo: Any, hi: Any) -> tuple[Any, Any, Any]:
     to_hi = np.greater(x, hi) | np.greater(lo, hi)
     to_lo = np.less(x, lo) & ~to_hi
     inside = np.less_equal(lo, x) & np.less_equal(x, hi)
-    return tuple(_scalar(np.where(m, 1.0, 0.0)) for m in (inside, to_lo, to_hi))
+    return tuple(scalar_result(np.where(m, 1.0, 0.0)) for m in (inside, to_lo, to_hi))
 
 
 clip_p = row(
     "clip",
-    lambda x, lo, hi: _scalar(np.clip(x, lo, hi)),
+    lambda x, lo, hi: scalar_result(np.clip(x, lo, hi)),
     partials=(
         lambda out, x, lo, hi: _clip_masks(x, lo, hi)[0],
         lambda out, x, lo, hi: _clip_masks(x, lo, hi)[1],

@@ -16,7 +16,7 @@ import numpy as np
 
 from autodiff._types import Operand
 from autodiff.dispatch import implements
-from autodiff.primitive import Rule, _scalar, align, apply, row, unbroadcast
+from autodiff.primitive import Rule, align, apply, row, scalar_result, unbroadcast
 from autodiff.primitives._axes import checked_axes, valid_axis
 from autodiff.primitives.elementwise import abs
 from autodiff.primitives.reductions import _sum, _sum_bjvp, _sum_vjp, max, sum
@@ -98,7 +98,7 @@ def _matmul_bjvp(i: int) -> Rule:
 
 matmul_p = row(
     "matmul",
-    lambda a, b: _scalar(np.matmul(a, b)),
+    lambda a, b: scalar_result(np.matmul(a, b)),
     jvps=(_matmul_jvp_lhs, _matmul_jvp_rhs),
     vjps=(_matmul_vjp_lhs, _matmul_vjp_rhs),
     batched_jvps=(_matmul_bjvp(0), _matmul_bjvp(1)),
@@ -252,7 +252,7 @@ def _det_vjp(g: Any, out: Any, a: Any) -> Any:
 
 det_p = row(
     "det",
-    lambda a: _scalar(np.linalg.det(a)),
+    lambda a: scalar_result(np.linalg.det(a)),
     jvps=(_det_jvp,),
     vjps=(_det_vjp,),
     batched_jvps=(_det_jvp,),
@@ -285,7 +285,7 @@ def _logabsdet_vjp(g: Any, out: Any, a: Any) -> Any:
 
 logabsdet_p = row(
     "logabsdet",
-    lambda a: _scalar(np.linalg.slogdet(a)[1]),
+    lambda a: scalar_result(np.linalg.slogdet(a)[1]),
     jvps=(_logabsdet_jvp,),
     vjps=(_logabsdet_vjp,),
     batched_jvps=(_logabsdet_jvp,),
@@ -307,7 +307,7 @@ def slogdet(a: Any) -> tuple[Any, Any]:
     (-1.0, 1.791759469228055)
     """
     _square(a, "slogdet")
-    sign = _scalar(np.linalg.slogdet(raw(a))[0])
+    sign = scalar_result(np.linalg.slogdet(raw(a))[0])
     return sign, apply(logabsdet_p, a)
 
 
@@ -316,7 +316,7 @@ _INF = math.inf
 
 def _safe_norm(out: Any) -> Any:
     """``out`` with 1 in place of 0 (a constant shift): a norm's derivative divides by it."""
-    return out + _scalar(np.asarray(raw(out) == 0.0, dtype=np.float64))
+    return out + scalar_result(np.asarray(raw(out) == 0.0, dtype=np.float64))
 
 
 def _norm_jvp(t: Any, out: Any, x: Any, axis: Any = None, keepdims: bool = False) -> Any:
@@ -333,7 +333,7 @@ def _norm_bjvp(t: Any, out: Any, x: Any, axis: Any = None, keepdims: bool = Fals
 
 norm_p = row(
     "norm",
-    lambda x, axis=None, keepdims=False: _scalar(
+    lambda x, axis=None, keepdims=False: scalar_result(
         np.sqrt(np.sum(np.square(x), axis=axis, keepdims=keepdims))
     ),
     jvps=(_norm_jvp,),

@@ -17,12 +17,13 @@ import numpy as np
 
 from autodiff._types import Operand
 from autodiff.dispatch import implements
-from autodiff.primitive import _scalar, apply, row
+from autodiff.primitive import apply, row, scalar_result
 from autodiff.primitives._axes import checked_axes
 from autodiff.primitives.elementwise import multiply, where
 from autodiff.primitives.linalg import matmul
 from autodiff.primitives.reductions import sum
-from autodiff.primitives.shape import _scatter, reshape
+from autodiff.primitives.shape import reshape, scatter
+from autodiff.tracer import Tracer  # noqa: F401  (names the Operand alias for the docs)
 from autodiff.values import shape_of
 
 __all__ = ["diag", "dot", "einsum", "inner", "outer", "tensordot", "trace", "tril", "triu"]
@@ -96,7 +97,7 @@ def _einsum_vjp(i: int, g: Any, out: Any, *args: Any, spec: str) -> Any:
 
 einsum_p = row(
     "einsum",
-    lambda *xs, spec: _scalar(np.einsum(spec, *xs)),
+    lambda *xs, spec: scalar_result(np.einsum(spec, *xs)),
     jvp=_einsum_jvp,
     vjp=_einsum_vjp,
     batched_jvp=_einsum_bjvp,
@@ -206,7 +207,7 @@ def tensordot(a: Operand, b: Operand, axes: Any = 2) -> Any:
 
 @implements(np.dot, method="dot")
 def dot(a: Operand, b: Operand) -> Any:
-    """Dot product, as ``numpy.dot``: :func:`matmul` for vectors and matrices, a
+    """Dot product, as ``numpy.dot``: :func:`~autodiff.matmul` for vectors and matrices, a
     product with a scalar, and for more axes a sum over the last axis of ``a`` and the
     second-to-last of ``b``.
 
@@ -295,7 +296,7 @@ def diag(x: Operand, k: int = 0) -> Any:
     shape = shape_of(x)
     if len(shape) == 1:
         n = shape[0] + builtins.abs(k)
-        return _scatter(x, _diagonal((n, n), k, "diag"), (n, n))
+        return scatter(x, _diagonal((n, n), k, "diag"), (n, n))
     if len(shape) != 2:
         raise ValueError(f"diag: expected a vector or a matrix, not an array of shape {shape}")
     return x[_diagonal(shape, k, "diag")]  # type: ignore[index]

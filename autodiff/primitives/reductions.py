@@ -11,7 +11,7 @@ import numpy as np
 
 from autodiff._types import Array, Value
 from autodiff.dispatch import implements
-from autodiff.primitive import _scalar, apply, linear, row
+from autodiff.primitive import apply, linear, row, scalar_result
 from autodiff.primitives._axes import (
     checked_axes,
     inverse_axes,
@@ -40,8 +40,8 @@ __all__ = [
 
 def _sum_impl(x: Any, axis: Any = None, keepdims: bool = False) -> Any:
     if x.__class__ is np.ndarray:
-        return _scalar(x.sum(axis, keepdims=keepdims))
-    return _scalar(np.sum(x, axis, keepdims=keepdims))
+        return scalar_result(x.sum(axis, keepdims=keepdims))
+    return scalar_result(np.sum(x, axis, keepdims=keepdims))
 
 
 def _sum_vjp(g: Any, out: Any, x: Any, axis: Any = None, keepdims: bool = False) -> Any:
@@ -134,7 +134,7 @@ def _max_bjvp(t: Any, out: Any, x: Any, axis: Any = None, keepdims: bool = False
 
 max_p = row(
     "max",
-    lambda x, axis=None, keepdims=False: _scalar(np.max(x, axis=axis, keepdims=keepdims)),
+    lambda x, axis=None, keepdims=False: scalar_result(np.max(x, axis=axis, keepdims=keepdims)),
     jvps=(_max_jvp,),
     vjps=(_max_vjp,),
     batched_jvps=(_max_bjvp,),
@@ -194,7 +194,7 @@ def _min_bjvp(t: Any, out: Any, x: Any, axis: Any = None, keepdims: bool = False
 
 min_p = row(
     "min",
-    lambda x, axis=None, keepdims=False: _scalar(np.min(x, axis=axis, keepdims=keepdims)),
+    lambda x, axis=None, keepdims=False: scalar_result(np.min(x, axis=axis, keepdims=keepdims)),
     jvps=(_min_jvp,),
     vjps=(_min_vjp,),
     batched_jvps=(_min_bjvp,),
@@ -258,7 +258,7 @@ def _prod_bjvp(t: Any, out: Any, x: Any, axis: Any = None, keepdims: bool = Fals
 
 prod_p = row(
     "prod",
-    lambda x, axis=None, keepdims=False: _scalar(np.prod(x, axis=axis, keepdims=keepdims)),
+    lambda x, axis=None, keepdims=False: scalar_result(np.prod(x, axis=axis, keepdims=keepdims)),
     jvps=(_prod_jvp,),
     vjps=(_prod_vjp,),
     batched_jvps=(_prod_bjvp,),
@@ -429,7 +429,7 @@ def _logsumexp_impl(x: Any, axis: Any = None, keepdims: bool = False) -> Any:
     top = np.where(np.isfinite(top), top, 0.0)  # all -inf, or an inf: no inf - inf
     with np.errstate(divide="ignore"):  # log 0 = -inf: every element is -inf
         out = np.log(np.sum(np.exp(x - top), axis=axis, keepdims=True)) + top
-    return _scalar(out if keepdims else out.reshape(np.sum(x, axis=axis).shape))
+    return scalar_result(out if keepdims else out.reshape(np.sum(x, axis=axis).shape))
 
 
 def _softmax(out: Any, x: Any, axis: Any, keepdims: bool) -> Any:

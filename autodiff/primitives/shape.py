@@ -19,7 +19,7 @@ import numpy as np
 
 from autodiff._types import Array
 from autodiff.dispatch import implements
-from autodiff.primitive import _scalar, align, apply, each_tangent, linear, unbroadcast
+from autodiff.primitive import align, apply, each_tangent, linear, scalar_result, unbroadcast
 from autodiff.primitives._axes import (
     batched_shape,
     checked_axes,
@@ -197,8 +197,8 @@ def _getitem_bjvp(t: Any, out: Any, x: Any, index: Any) -> Any:
 
 getitem_p = linear(
     "getitem",
-    lambda x, index: _scalar(x[index]),
-    transpose=lambda g, out, x, index: _scatter(g, index, shape_of(x)),
+    lambda x, index: scalar_result(x[index]),
+    transpose=lambda g, out, x, index: scatter(g, index, shape_of(x)),
     batched=_getitem_bjvp,
     show="{0}[…]",
 )
@@ -211,7 +211,7 @@ def _scatter_impl(g: Any, index: Any, shape: tuple[int, ...]) -> Array:
 
 
 def _scatter_jvp(t: Any, out: Any, g: Any, index: Any, shape: tuple[int, ...]) -> Any:
-    return _scatter(t, index, shape)
+    return scatter(t, index, shape)
 
 
 def _scatter_bjvp(t: Any, out: Any, g: Any, index: Any, shape: tuple[int, ...]) -> Any:
@@ -219,7 +219,7 @@ def _scatter_bjvp(t: Any, out: Any, g: Any, index: Any, shape: tuple[int, ...]) 
     if not _batch_stays_first(index):
         return each_tangent(_scatter_jvp)(t, out, g, index, shape)
     selected = np.ndim(raw(out)[index])  # g broadcasts to the selected elements
-    return _scatter(align(t, selected), (slice(None), *index), batched_shape(t, out))
+    return scatter(align(t, selected), (slice(None), *index), batched_shape(t, out))
 
 
 scatter_p = linear(
@@ -231,7 +231,7 @@ scatter_p = linear(
 )
 
 
-def _scatter(g: Any, index: Any, shape: tuple[int, ...]) -> Any:
+def scatter(g: Any, index: Any, shape: tuple[int, ...]) -> Any:
     """Zeros of ``shape`` with ``g`` added at ``index``: the transpose of indexing."""
     return apply(scatter_p, g, index=index, shape=shape)
 
@@ -643,7 +643,7 @@ def pad(
         return x
     padded = tuple(b + n + a for (b, a), n in zip(widths, shape, strict=True))
     inside = tuple(slice(b, b + n) for (b, _), n in zip(widths, shape, strict=True))
-    out = _scatter(x, inside, padded)
+    out = scatter(x, inside, padded)
     if constant_values:
         border = np.full(padded, float(constant_values))
         border[inside] = 0.0
