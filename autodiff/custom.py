@@ -22,7 +22,7 @@ from autodiff.primitives import stack
 from autodiff.tracer import LIVE_LEVELS, Tracer, check_live, close_level, open_level
 from autodiff.transforms import vjp
 from autodiff.values import as_value, shape_of, zeros
-from autodiff.variable import Variable, _node
+from autodiff.variable import Variable, new_node
 
 __all__ = ["checkpoint", "custom_jvp", "custom_vjp", "stop_gradient"]
 
@@ -136,6 +136,18 @@ def _single(out: Any, who: str, what: str) -> Any:
     )
 
 
+def _not_closed_over(x: Any, level: int, name: str, what: str) -> Any:
+    """``x``, refused if it is traced at ``level`` or above: a rule that closed over a
+    value traced by the current differentiation (JAX's ``UnexpectedTracerError``)."""
+    if isinstance(x, Tracer) and x.level >= level:
+        raise TypeError(
+            f"{name}: {what} depends on a value traced by the current differentiation that "
+            "the function did not receive as an argument (it closed over it, e.g. a "
+            "parameter of the outer function); pass that value as an argument instead"
+        )
+    return x
+
+
 def _display(name: str) -> Any:
     def show(*operands: str) -> str:
         return f"{name}({', '.join(operands)})"
@@ -153,7 +165,7 @@ def _record(prim: Primitive, out: Any, top: Variable, args: tuple[Any, ...], rul
         )
     first, *rest = args
     second = rest[0] if rest else None
-    return _node(prim, out, top.level, first, second, (tuple(rest[1:]), {"rule": rule}))
+    return new_node(prim, out, top.level, first, second, (tuple(rest[1:]), {"rule": rule}))
 
 
 class _Cotangents:
@@ -218,17 +230,31 @@ def _check_cotangents(cts: Any, vals: Sequence[Any], name: str, who: str) -> lis
 
 
 class _VJP(_Cotangents):
-    __slots__ = ("bwd", "name", "residuals")
+    __slots__ = ("bwd", "level", "name", "residuals")
 
-    def __init__(self, name: str, bwd: Callable[..., Any], residuals: Any) -> None:
+    def __init__(self, name: str, bwd: Callable[..., Any], residuals: Any, level: int) -> None:
         super().__init__()
-        self.name, self.bwd, self.residuals = name, bwd, residuals
+        self.name, self.bwd, self.residuals, self.level = name, bwd, residuals, level
 
     def __repr__(self) -> str:
         return f"<the custom VJP of {self.name}>"
 
+    def _cotangents(self, g: Any, vals: Sequence[Any]) -> list[Any]:
+        cts = _check_cotangents(self.bwd(self.residuals, g), vals, self.name, "bwd")
+        return [_not_closed_over(c, self.level, self.name, "bwd's cotangent") for c in cts]
+
     def compute(self, g: Any, vals: Sequence[Any]) -> Sequence[Any]:
-        return _check_cotangents(self.bwd(self.residuals, g), vals, self.name, "bwd")
+        if isinstance(g, Dual) and g.batched:
+            # A batch of cotangents (jacobian(mode="reverse")): bwd runs once per row, as
+            # JAX maps it over the batch, so a bwd that is not linear in g (a clipping)
+            # is right, and bwd may be written with NumPy.
+            rows = [self._cotangents(g.tangent[k], vals) for k in range(shape_of(g.tangent)[0])]
+            firsts = self._cotangents(g.value, vals)
+            return [
+                Dual.at_level(first, stack([row[i] for row in rows]), g.level, batched=True)
+                for i, first in enumerate(firsts)
+            ]
+        return self._cotangents(g, vals)
 
 
 def _no_forward(name: str) -> Any:
@@ -260,8 +286,8 @@ class custom_vjp:  # JAX's name
     The arguments are floats, arrays or traced values, positional (keywords are placed by
     ``fun``'s signature). ``f`` works with :meth:`~autodiff.Variable.backward`,
     :func:`~autodiff.grad`, :func:`~autodiff.value_and_grad`, :func:`~autodiff.vjp` and
-    ``jacobian(mode="reverse")`` (which pushes a batch of cotangents through ``bwd`` at
-    once, so ``bwd`` must be linear in ``g``, as a vector-Jacobian product is); nested reverse mode (``grad(grad(f))``) differentiates
+    ``jacobian(mode="reverse")`` (which calls ``bwd`` once per row of the Jacobian, as
+    JAX maps it over the rows); nested reverse mode (``grad(grad(f))``) differentiates
     ``fwd`` and ``bwd`` themselves, so write them with autodiff's functions. Forward mode
     (:func:`~autodiff.jvp`, :class:`~autodiff.Dual`, ``jacobian(mode="forward")``,
     :func:`~autodiff.hessian`) raises a ``TypeError``, as in JAX. Calling ``f`` before
@@ -331,7 +357,8 @@ class custom_vjp:  # JAX's name
                 )
             )
         out = _single(pair[0], name, "the output of fwd")
-        return _record(self.primitive, out, top, args, _VJP(name, self.bwd, pair[1]))
+        rule = _VJP(name, self.bwd, pair[1], top.level)
+        return _record(self.primitive, out, top, args, rule)
 
 
 # --------------------------------------------------------------------------------------
@@ -399,6 +426,13 @@ class checkpoint:  # JAX's name
         top = _top(args, name)
         if not isinstance(top, Variable):
             return self.fun(*args, **kwargs)
+        for key, value in kwargs.items():
+            if isinstance(value, Tracer) and value.level >= top.level:
+                raise TypeError(
+                    f"{name}: the keyword argument {key}= is traced, but checkpoint passes "
+                    "keyword arguments on without differentiating them; pass it as a "
+                    "positional argument to differentiate it"
+                )
         out = _single(self.fun(*_values(args, top), **kwargs), name, "the output")
         return _record(self.primitive, out, top, args, _Recompute(name, self.fun, kwargs))
 
@@ -539,6 +573,8 @@ class custom_jvp:  # JAX's name
             ]
             if not top.batched:
                 out, tangent = self._rule(tuple(vals), tuple(tangents))
+                _not_closed_over(out, level, name, "the output of jvp")
+                _not_closed_over(tangent, level, name, "the tangent output of jvp")
                 return Dual.at_level(out, tangent, level)
             count = shape_of(top.tangent)[0]
             columns = [
@@ -548,6 +584,9 @@ class custom_jvp:  # JAX's name
                 )
                 for k in range(count)
             ]
+            for out, tangent in columns:
+                _not_closed_over(out, level, name, "the output of jvp")
+                _not_closed_over(tangent, level, name, "the tangent output of jvp")
             return Dual.at_level(columns[0][0], stack([t for _, t in columns]), level, True)
         assert isinstance(top, Variable)
         linear = open_level()

@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 
 from autodiff import primitives as P
-from autodiff.tracer import Tracer, as_value, shape_of
+from autodiff.tracer import Tracer, as_value, raw, shape_of
 
 __all__ = ["Dual"]
 
@@ -75,13 +75,15 @@ class Dual(Tracer):
         return self._batched
 
     def detach(self) -> Dual:
-        """The same value with a zero tangent: a constant to this dual number's level.
+        """The plain value with a zero tangent: a constant to every level, as
+        :meth:`Variable.detach <autodiff.Variable.detach>` and
+        :func:`~autodiff.stop_gradient`.
 
         >>> Dual(2.0, 1.0).detach()
         Dual(value=2.0, tangent=0.0)
         """
         tangent = np.zeros(shape_of(self.tangent)) if shape_of(self.tangent) else 0.0
-        return Dual.at_level(self.value, tangent, self.level, self._batched)
+        return Dual.at_level(raw(self.value), tangent, self.level, self._batched)
 
     def __repr__(self) -> str:
         if self._batched:

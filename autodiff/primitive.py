@@ -451,7 +451,12 @@ def apply(prim: Primitive, *args: Any, **params: Any) -> Any:
 
 
 def shape_error(prim: Primitive, args: Sequence[Any], error: ValueError) -> ValueError:
-    """The error for operands that do not fit: it names the operation and the shapes."""
+    """The error for operands that do not fit: it names the operation and the shapes.
+
+    A ``LinAlgError`` (a singular matrix) keeps its type, so ``except LinAlgError`` works.
+    """
+    if isinstance(error, np.linalg.LinAlgError):
+        return np.linalg.LinAlgError(f"{prim.name}: {error}")
     shapes = " and ".join(str(np.shape(a)) for a in args)
     return ValueError(f"{prim.name}: operands of shapes {shapes}: {error}")
 

@@ -9,7 +9,7 @@ import numpy as np
 from autodiff import primitives as P
 from autodiff.graph import Node, backpropagate, changed, new_id
 from autodiff.tracer import LIVE_LEVELS, NO_PARAMS, Tracer, check_live
-from autodiff.values import as_value, shape_of
+from autodiff.values import as_value, raw, shape_of
 
 if TYPE_CHECKING:
     from autodiff._types import Operand
@@ -105,7 +105,7 @@ class Variable(Node, Tracer):
         v = as_value(value, owner)
         if copy and v is value and v.__class__ is np.ndarray:
             v = v.copy()
-        return _node(None, v, level, None, None)
+        return new_node(None, v, level, None, None)
 
     @property
     def value(self) -> Any:
@@ -161,15 +161,15 @@ class Variable(Node, Tracer):
         except ValueError as error:
             raise P.shape_error(prim, (o, v) if reflected else (v, o), error) from None
         if reflected:
-            return _node(prim, value, self.level, other, self)
-        return _node(prim, value, self.level, self, other)
+            return new_node(prim, value, self.level, other, self)
+        return new_node(prim, value, self.level, self, other)
 
     def _unary(self, prim: P.Primitive) -> Variable:
         # The hot path of `x.tanh()`, `-x`...: a plain value, so the node is made here.
         v = self._value
         if v.__class__ is not float and v.__class__ is not np.ndarray:
             return self._apply(prim, (self,), NO_PARAMS)  # type: ignore[no-any-return]
-        return _node(prim, prim.impl(v), self.level, self, None)
+        return new_node(prim, prim.impl(v), self.level, self, None)
 
     def _apply(self, prim: P.Primitive, args: tuple[Any, ...], params: dict[str, Any]) -> Any:
         level = self.level
@@ -194,21 +194,22 @@ class Variable(Node, Tracer):
             except ValueError as error:
                 raise P.shape_error(prim, vals, error) from None
         more = (args[2:], params) if len(args) > 2 or params else None
-        return _node(prim, value, level, first, args[1] if len(args) > 1 else None, more)
+        return new_node(prim, value, level, first, args[1] if len(args) > 1 else None, more)
 
     def detach(self) -> Variable:
-        """A new input holding a copy of the value, cut from the graph (PyTorch's meaning).
+        """A new input holding a copy of the plain value, cut from every graph, as
+        PyTorch's ``detach``.
 
-        What is computed from the copy sends no gradient back to this variable. Inside
-        nested transforms it cuts this level's graph only; :func:`~autodiff.stop_gradient`
-        stops every level.
+        What is computed from the copy sends no gradient back to this variable, at any
+        order: inside nested transforms, no level differentiates through it (as with
+        :func:`~autodiff.stop_gradient`, and as PyTorch's double backward does).
 
         >>> x = Variable(3.0)
         >>> y = x * x.detach()
         >>> y.backward(); x.grad
         3.0
         """
-        return Variable.input_at_level(self._value, self.level, "detach", copy=True)
+        return Variable.input_at_level(raw(self._value), self.level, "detach", copy=True)
 
     # -- augmented assignment ----------------------------------------------------------------
     def _in_place(self, prim: P.Primitive, other: Any, symbol: str) -> Self:
@@ -407,7 +408,7 @@ class Variable(Node, Tracer):
         return f"Variable(value={self.value!r}{grad}, name={self.name!r}{op})"
 
 
-def _node(
+def new_node(
     prim: P.Primitive | None,
     value: Any,
     level: int,

@@ -439,3 +439,49 @@ def test_custom_jvp_names_its_node_in_tables_and_drawings() -> None:
         assert table.rows[1].expression == "log1pexp(v₀)"
         derivative = table.rows[-1 if mode == "forward" else 0].derivative  # ẏ or x̄
         assert_allclose(derivative, np.log1p(np.e) + 1 / (1 + np.exp(-1.0)))
+
+
+def test_rules_that_close_over_a_traced_value_are_refused() -> None:
+    def with_jvp(w: Any) -> Any:
+        f = ad.custom_jvp(lambda x: x * w)
+        f.defjvp(lambda p, t: (p[0] * w, t[0] * w))
+        return f(w)
+
+    def with_vjp(w: Any) -> Any:
+        f = ad.custom_vjp(lambda x: x * 2.0)
+        f.defvjp(lambda x: (x * 2.0, None), lambda r, ct: (ct * w,))
+        return f(w)
+
+    with pytest.raises(TypeError, match="closed over it"):
+        ad.derivative(with_jvp)(3.0)
+    with pytest.raises(TypeError, match="closed over it"):
+        ad.grad(with_vjp)(3.0)
+
+
+def test_a_reverse_jacobian_calls_bwd_once_per_row() -> None:
+    """A bwd that is not linear in g (a clipping), or written with NumPy, gives the
+    rows that vjp gives, as JAX's jacrev does."""
+    clip = ad.custom_vjp(lambda x: x)
+    clip.defvjp(lambda x: (x, None), lambda r, g: (ad.maximum(ad.minimum(g, 1.0), -1.0),))
+    x = np.array([0.5, 2.0, -1.0])
+    jac = ad.jacobian(lambda v: 10.0 * clip(v), mode="reverse")(x)
+    np.testing.assert_array_equal(jac, np.eye(3))
+    triple = ad.custom_vjp(lambda v: v * 3.0)
+    triple.defvjp(lambda v: (v * 3.0, None), lambda r, g: (np.asarray(g) * 3.0,))
+    np.testing.assert_array_equal(ad.jacobian(triple, mode="reverse")(x), 3.0 * np.eye(3))
+
+
+def test_checkpoint_refuses_a_traced_keyword_argument() -> None:
+    block = ad.checkpoint(lambda x, w=1.0: x * w)
+    with pytest.raises(TypeError, match="keyword argument w="):
+        ad.grad(lambda w: block(w, w=w))(3.0)
+    assert ad.grad(lambda x: block(x, w=2.0))(3.0) == 2.0
+
+
+def test_detach_stops_every_order_as_in_pytorch() -> None:
+    def f(x: Any) -> Any:
+        return x**3 * x.detach()
+
+    assert ad.grad(f)(2.0) == 24.0  # 3 x² · x
+    assert ad.grad(ad.grad(f))(2.0) == 24.0  # 6 x · x, PyTorch's double backward
+    assert ad.hessian(f)(2.0) == 24.0

@@ -585,3 +585,15 @@ def test_softplus_is_not_a_numpy_function_nor_a_method() -> None:
     assert not hasattr(np, "softplus")
     assert not hasattr(Variable(1.0), "softplus")
     assert ad.softplus(Variable(0.0)).op == "softplus"
+
+
+@pytest.mark.parametrize("kind", [ad.Dual, ad.Variable])
+def test_percent_and_floor_division_operators(kind: Any) -> None:
+    x = kind(7.5)
+    assert (x % 2.0).value == 1.5
+    assert (8.0 % kind(3.0)).value == 2.0
+    assert (x // 2.0).value == 3.0
+    assert (20.0 // kind(3.0)).value == 6.0
+    assert ad.grad(lambda v: v % 0.7)(2.0) == 1.0
+    assert ad.grad(lambda v: 5.0 % v)(2.0) == -2.0  # -floor(5 / 2)
+    assert ad.grad(lambda v: v // 0.7 + v)(2.0) == 1.0

@@ -435,3 +435,18 @@ def test_a_singular_matrix_has_no_derivative_here() -> None:
     assert linalg.det(singular) == 0.0
     with pytest.raises(ValueError, match="Singular matrix"):
         ad.grad(linalg.det)(singular)
+
+
+def test_the_norm_at_zero_has_zero_derivatives_to_every_order() -> None:
+    """As abs and hypot at 0 (PyTorch gives nan for the second derivative)."""
+    np.testing.assert_array_equal(ad.grad(ad.linalg.norm)(np.zeros(2)), np.zeros(2))
+    np.testing.assert_array_equal(ad.hessian(ad.linalg.norm)(np.zeros(2)), np.zeros((2, 2)))
+    away = np.array([3.0, 4.0])
+    expected = (np.eye(2) - np.outer(away, away) / 25.0) / 5.0
+    np.testing.assert_allclose(ad.hessian(ad.linalg.norm)(away), expected, rtol=1e-14)
+
+
+def test_a_singular_matrix_is_a_linalg_error() -> None:
+    singular = np.array([[1.0, 2.0], [2.0, 4.0]])
+    with pytest.raises(np.linalg.LinAlgError, match="inv"):
+        ad.grad(ad.linalg.det)(singular)

@@ -291,6 +291,7 @@ DOMAINS: dict[str, Domain] = {
     ),
     "sign": elementwise(signed(0.1, 2.0)),
     "floor": elementwise(uniform(-3.0, 3.0)),
+    "floor_divide": elementwise(uniform(-5.0, 5.0), signed(0.7, 2.0)),
     "ceil": elementwise(uniform(-3.0, 3.0)),
     "round": combine(
         elementwise(uniform(-3.0, 3.0)),

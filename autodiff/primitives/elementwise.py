@@ -1014,7 +1014,7 @@ mod_p = binary(
 )
 
 
-@implements(np.mod)
+@implements(np.mod, operators=("__mod__", "__rmod__"), fast=mod_p)
 def mod(x: Operand, y: Operand) -> Any:
     """The remainder of ``x / y`` with the sign of ``y``, elementwise: NumPy's ``mod``
     (``np.remainder``, Python's ``%``), ``x - floor(x / y) y``.
@@ -1044,6 +1044,22 @@ def sign(x: T) -> T:
     (-1.0, 0.0)
     """
     return apply(sign_p, x)  # type: ignore[no-any-return]
+
+
+floor_divide_p = binary(
+    "floor_divide", np.floor_divide, d=(zero, zero), show=("⌊{0} / {1}⌋", ("0", "0"))
+)
+
+
+@implements(np.floor_divide, operators=("__floordiv__", "__rfloordiv__"), fast=floor_divide_p)
+def floor_divide(x: Operand, y: Operand) -> Any:
+    """``x // y``: the largest integer ``<= x / y``, as a float, elementwise (NumPy's
+    ``floor_divide``, Python's ``//``). Derivatives: 0 everywhere, as in PyTorch and JAX.
+
+    >>> floor_divide(7.0, 2.0), floor_divide(-7.0, 2.0)
+    (3.0, -4.0)
+    """
+    return apply(floor_divide_p, x, y)
 
 
 floor_p = unary("floor", np.floor, d=zero, show=("⌊{0}⌋", "0"))

@@ -314,21 +314,26 @@ def slogdet(a: Any) -> tuple[Any, Any]:
 _INF = math.inf
 
 
-def _safe_norm(out: Any) -> Any:
-    """``out`` with 1 in place of 0 (a constant shift): a norm's derivative divides by it."""
-    return out + scalar_result(np.asarray(raw(out) == 0.0, dtype=np.float64))
+def _inverse_norm(out: Any) -> Any:
+    """``1 / out``, and 0 where ``out = 0``: the derivatives of a norm at 0 are taken to
+    be 0 (to every order, as ``abs`` and ``hypot`` at 0). The mask is a constant, and the
+    zeros are shifted to 1 before dividing, so no inf or nan comes back through them."""
+    zero = np.asarray(raw(out) == 0.0, dtype=np.float64)
+    if not zero.any():
+        return 1.0 / out
+    return scalar_result(1.0 - zero) / (out + scalar_result(zero))
 
 
 def _norm_jvp(t: Any, out: Any, x: Any, axis: Any = None, keepdims: bool = False) -> Any:
-    return _sum(x * t, axis, keepdims) / _safe_norm(out)
+    return _sum(x * t, axis, keepdims) * _inverse_norm(out)
 
 
 def _norm_vjp(g: Any, out: Any, x: Any, axis: Any = None, keepdims: bool = False) -> Any:
-    return _sum_vjp(g / _safe_norm(out), out, x, axis, keepdims) * x
+    return _sum_vjp(g * _inverse_norm(out), out, x, axis, keepdims) * x
 
 
 def _norm_bjvp(t: Any, out: Any, x: Any, axis: Any = None, keepdims: bool = False) -> Any:
-    return _sum_bjvp(x * t, out, x, axis, keepdims) / _safe_norm(out)
+    return _sum_bjvp(x * t, out, x, axis, keepdims) * _inverse_norm(out)
 
 
 norm_p = row(
