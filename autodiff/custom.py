@@ -148,6 +148,20 @@ def _not_closed_over(x: Any, level: int, name: str, what: str) -> Any:
     return x
 
 
+def _variable(top: Tracer, name: str) -> Variable:
+    """``top``, the reverse-mode carrier of the call (the only other kind, ``Dual``, is
+    handled before)."""
+    if not isinstance(top, Variable):
+        raise TypeError(f"{name}: cannot differentiate through a {type(top).__name__}")
+    return top
+
+
+def _no_jvp_rule(name: str) -> TypeError:
+    return TypeError(
+        f"the custom_jvp function {name} has no rule: call {name}.defjvp(jvp) before calling it"
+    )
+
+
 def _display(name: str) -> Any:
     def show(*operands: str) -> str:
         return f"{name}({', '.join(operands)})"
@@ -344,7 +358,7 @@ class custom_vjp:  # JAX's name
             return self.fun(*args)
         if isinstance(top, Dual) or any(_has_dual(a) for a in args):
             raise _forward_error(name)
-        assert isinstance(top, Variable)
+        top = _variable(top, name)
         vals = _values(args, top)
         pair = self.fwd(*vals)
         if not isinstance(pair, tuple | list) or len(pair) != 2:
@@ -540,10 +554,14 @@ class custom_jvp:  # JAX's name
     def __repr__(self) -> str:
         return f"<custom_jvp {self.primitive.name}>"
 
-    def _rule(self, primals: tuple[Any, ...], tangents: tuple[Any, ...]) -> tuple[Any, Any]:
-        """The rule's ``(out, tangent_out)``, checked."""
-        assert self.jvp is not None
+    def _rule(
+        self, primals: tuple[Any, ...], tangents: tuple[Any, ...], level: int | None = None
+    ) -> tuple[Any, Any]:
+        """The rule's ``(out, tangent_out)``, checked; with ``level``, also checked not to
+        depend on a value traced at that level that the function closed over."""
         name = self.primitive.name
+        if self.jvp is None:
+            raise _no_jvp_rule(name)
         out, tangent = _pair(self.jvp(primals, tangents), name, "jvp", "(out, tangent_out)")
         out = _single(out, name, "the output of jvp")
         tangent = _single(tangent, name, "the tangent output of jvp")
@@ -552,15 +570,15 @@ class custom_jvp:  # JAX's name
                 f"{name}: jvp returned a tangent of shape {shape_of(tangent)} for an output "
                 f"of shape {shape_of(out)}"
             )
+        if level is not None:
+            _not_closed_over(out, level, name, "the output of jvp")
+            _not_closed_over(tangent, level, name, "the tangent output of jvp")
         return out, tangent
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         name = self.primitive.name
         if self.jvp is None:
-            raise TypeError(
-                f"the custom_jvp function {name} has no rule: call {name}.defjvp(jvp) before "
-                "calling it"
-            )
+            raise _no_jvp_rule(name)
         args = _positional(self.fun, args, kwargs, name)
         top = _top(args, name)
         if top is None:
@@ -572,23 +590,19 @@ class custom_jvp:  # JAX's name
                 a.tangent if on else zeros(shape_of(a)) for a, on in zip(args, active, strict=True)
             ]
             if not top.batched:
-                out, tangent = self._rule(tuple(vals), tuple(tangents))
-                _not_closed_over(out, level, name, "the output of jvp")
-                _not_closed_over(tangent, level, name, "the tangent output of jvp")
+                out, tangent = self._rule(tuple(vals), tuple(tangents), level)
                 return Dual.at_level(out, tangent, level)
             count = shape_of(top.tangent)[0]
             columns = [
                 self._rule(
                     tuple(vals),
                     tuple(t[k] if on else t for t, on in zip(tangents, active, strict=True)),
+                    level,
                 )
                 for k in range(count)
             ]
-            for out, tangent in columns:
-                _not_closed_over(out, level, name, "the output of jvp")
-                _not_closed_over(tangent, level, name, "the tangent output of jvp")
             return Dual.at_level(columns[0][0], stack([t for _, t in columns]), level, True)
-        assert isinstance(top, Variable)
+        top = _variable(top, name)
         linear = open_level()
         try:
             inputs = [

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from autodiff.primitive import one, unbroadcast, zero
+from autodiff.primitive import one, unbroadcast
 from autodiff.values import shape_of
 
 if TYPE_CHECKING:
@@ -142,8 +142,8 @@ def backpropagate(
         if prim is None:
             continue
         out = node._value
-        partials = prim.partials
-        if partials is not None and on_edge is None and node._more is None and zero not in partials:
+        partials = prim.unrolled
+        if partials is not None and on_edge is None and node._more is None:
             # The common cases, unrolled: a unary op (its operand is its parent) and a
             # binary op with one or two parents. A pass-through partial (`one`, as in
             # x + y) sends the cotangent on as it is.

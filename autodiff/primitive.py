@@ -228,6 +228,7 @@ class Primitive:
         "partials",
         "reverse",
         "rules",
+        "unrolled",
     )
 
     #: The forward rule. ``forward(tangents, out, args, params)`` is the output's
@@ -270,6 +271,9 @@ class Primitive:
         #: The rules as the row gives them (keyword → rule), before normalisation.
         self.rules: dict[str, Any] = {k: v for k, v in given.items() if v is not None}
         self.partials = None if partials is None else tuple(partials)
+        #: The partials, for the reverse sweep's unrolled loop, which multiplies by them:
+        #: ``None`` when one is ``zero`` (its cotangent must be zeros, not ``0 · ḡ``).
+        self.unrolled = None if self.partials is None or zero in self.partials else self.partials
         if self.partials is not None:
             if set(self.rules) != {"partials"}:
                 raise TypeError(f"{name}: a row with partials needs no other rule")
